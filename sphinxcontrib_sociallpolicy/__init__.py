@@ -1,0 +1,38 @@
+"""sphinxcontrib-sociallpolicy: a school's social-media policy as a Sphinx project.
+
+``extensions = ["sphinxcontrib_sociallpolicy"]`` loads sphinx-needs and registers the
+item directives, their need types, fields and links, the guidance checks and the
+tables. ``setup()`` only wires the modules; each module has its own ``setup_x(app)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+#: bump when what we keep in the environment changes shape
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from .config import setup_config
+    from .directives import setup_directives
+    from .needs import setup_needs
+    from .project import setup_project
+    from .render import setup_render
+
+    app.setup_extension("sphinx_needs")
+    setup_config(app)
+    setup_needs(app)
+    setup_directives(app)
+    setup_render(app)
+    setup_project(app)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

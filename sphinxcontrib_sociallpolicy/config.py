@@ -1,0 +1,239 @@
+"""The ``sm_*`` settings, declared once.
+
+Each :class:`Setting` has its type, default, help text and rebuild flag; registration
+(``app.add_config_value``), validation at ``config-inited`` and the reference table in
+the docs are all generated from :data:`SETTINGS`. Read settings through
+:func:`get_config`, never ``app.config.sm_x`` scattered around.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .options import COUNTRY_RE, ID_RE, DATE_RE
+from .schema import SEVERITIES
+from .warnings import SmWarning, warn
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    types: str  # for the docs: what the value is
+    help: str
+    rebuild: str
+    #: returns the problem with a value, or None
+    check: Callable[[Any], str | None]
+
+
+def _list_of_str(value: Any) -> str | None:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return "must be a list of strings"
+    return None
+
+
+def _rule_ids(value: Any) -> str | None:
+    if problem := _list_of_str(value):
+        return problem
+    bad = [v for v in value if not ID_RE.match(v)]
+    if bad:
+        return "has " + ", ".join(map(repr, bad)) + ", not rule IDs like MOD_PREMODERATION"
+    return None
+
+
+def _country(value: Any) -> str | None:
+    if not isinstance(value, str) or not COUNTRY_RE.match(value):
+        return "must be a two-letter country code in capitals, e.g. 'GB'"
+    return None
+
+
+def _today(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, str) and DATE_RE.match(value):
+        try:
+            dt.date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return "must be a date written 'YYYY-MM-DD', or None for the build date"
+
+
+def _severity(value: Any) -> str | None:
+    if value not in SEVERITIES:
+        return "must be one of " + ", ".join(repr(s) for s in SEVERITIES)
+    return None
+
+
+def _bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be True or False"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "sm_guidance",
+        ["kent-2010"],
+        "list of pack IDs or paths",
+        "The guidance packs the policy is checked against: built-in pack IDs "
+        "(``kent-2010``, ``uk-online-safety``) or paths to YAML pack files, relative "
+        "to the folder of conf.py.",
+        "env",
+        _list_of_str,
+    ),
+    Setting(
+        "sm_disable",
+        [],
+        "list of rule IDs",
+        "Requirement IDs switched off. They are still listed in the compliance "
+        "table, as disabled.",
+        "env",
+        _rule_ids,
+    ),
+    Setting(
+        "sm_platforms",
+        [],
+        "list of paths",
+        "Extra platform catalogue files (YAML) that add platforms or override "
+        "built-in entries by ID, relative to the folder of conf.py.",
+        "env",
+        _list_of_str,
+    ),
+    Setting(
+        "sm_country",
+        "GB",
+        "two-letter country code",
+        "The country used when ``sm-policy`` gives no ``:country:``; it selects "
+        "the platforms' minimum ages.",
+        "env",
+        _country,
+    ),
+    Setting(
+        "sm_today",
+        None,
+        "date 'YYYY-MM-DD' or None",
+        "The date used for review and expiry checks. None: the build date "
+        "(``SOURCE_DATE_EPOCH`` is honoured, for reproducible builds).",
+        "env",
+        _today,
+    ),
+    Setting(
+        "sm_fail_on",
+        "must",
+        "'must', 'should' or 'may'",
+        "The lowest severity reported as a Sphinx warning; findings of lower "
+        "severity are printed as information only. With ``-W`` a warning fails "
+        "the build.",
+        "env",
+        _severity,
+    ),
+    Setting(
+        "sm_reports",
+        True,
+        "bool",
+        "Write ``sm-report.json`` and ``sm-junit.xml`` into the output folder.",
+        "",
+        _bool,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SmConfig:
+    """The validated settings of one build."""
+
+    guidance: tuple[str, ...]
+    disable: frozenset[str]
+    platforms: tuple[str, ...]
+    country: str
+    today: dt.date
+    fail_on: str
+    reports: bool
+    confdir: Path
+
+    def warns(self, severity: str) -> bool:
+        """Whether a finding of ``severity`` is a warning (at or above fail_on)."""
+        return SEVERITIES.index(severity) <= SEVERITIES.index(self.fail_on)
+
+
+def build_date() -> dt.date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def _setting_line(confdir: Path, name: str) -> Any:
+    """``(path, line)`` of ``name = ...`` in conf.py, for the warning's location."""
+    conf = confdir / "conf.py"
+    try:
+        for number, line in enumerate(conf.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(rf"\s*{re.escape(name)}\s*=", line):
+                return f"{conf}:{number}"
+    except OSError:
+        pass
+    return str(conf)
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    """``config-inited``: replace each bad ``sm_*`` value by its default, with an
+    ``sm.config`` warning at its line in conf.py."""
+    confdir = Path(app.confdir)
+    for setting in SETTINGS:
+        value = getattr(config, setting.name)
+        if isinstance(value, tuple) and isinstance(setting.default, list):
+            value = list(value)
+            setattr(config, setting.name, value)
+        problem = setting.check(value)
+        if problem:
+            warn(
+                SmWarning.CONFIG,
+                f"{setting.name} = {value!r} {problem}; using the default "
+                f"{setting.default!r}",
+                _setting_line(confdir, setting.name),
+            )
+            setattr(config, setting.name, setting.default)
+
+
+def get_config(app: Sphinx) -> SmConfig:
+    """The validated settings (read once per call; cheap)."""
+    config = app.config
+    today = config.sm_today
+    if today is None:
+        today = build_date()
+    elif isinstance(today, str):
+        today = dt.date.fromisoformat(today)
+    return SmConfig(
+        guidance=tuple(config.sm_guidance),
+        disable=frozenset(config.sm_disable),
+        platforms=tuple(config.sm_platforms),
+        country=config.sm_country,
+        today=today,
+        fail_on=config.sm_fail_on,
+        reports=bool(config.sm_reports),
+        confdir=Path(app.confdir),
+    )
+
+
+def setup_config(app: Sphinx) -> None:
+    for setting in SETTINGS:
+        # types=Any: our own check gives the one, located sm.config warning
+        app.add_config_value(
+            setting.name,
+            setting.default,
+            setting.rebuild,  # type: ignore[arg-type]
+            types=Any,
+            description=setting.help,
+        )
+    app.connect("config-inited", validate_config, priority=100)

@@ -1,0 +1,264 @@
+"""The item directives: ``sm-policy``, ``sm-tool``, ``sm-control``, ``sm-risk``,
+``sm-requirement`` and ``sm-waiver``.
+
+Each reads its options through :mod:`.options` (a bad value is one ``sm.option``
+warning at the directive's line, naming the option, the value and what is allowed; the
+rest of the item is kept), records the item as a sphinx-needs need with
+:func:`sphinx_needs.api.add_need`, and renders a compact block (:mod:`.render`). The
+need is recorded with ``hide=True``: sphinx-needs keeps it for needtable, needflow,
+filters and needs.json, and our block (which carries the need's ID as its anchor) is
+what readers see, without the cost of sphinx-needs' per-need layout.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxDirective
+from sphinx_needs.api import InvalidNeedException, add_need
+
+from . import render
+from .config import get_config
+from .needs import ALL_FIELD
+from .options import ID_RE, OptionError, option_message, parse_value
+from .schema import CONTROL, ITEM_TYPES, POLICY, REQUIREMENT, RISK, TOOL, WAIVER, ItemType
+from .warnings import SmWarning, warn
+
+#: sphinx-needs options our directives accept as they are
+NEED_OPTIONS = ("id", "status", "tags", "collapse", "hide", "style")
+
+
+class _TolerantOptions(dict):
+    """An option spec that lets unknown options through, so the directive can name
+    them in an ``sm.option`` warning instead of docutils dropping the whole item."""
+
+    def __missing__(self, key: str) -> Any:
+        return directives.unchanged
+
+    @classmethod
+    def for_type(cls, item_type: ItemType) -> _TolerantOptions:
+        # non-empty: docutils reads no options at all from an empty (falsy) spec
+        return cls.fromkeys([*(o.name for o in item_type.options), *NEED_OPTIONS],
+                            directives.unchanged)
+
+
+def slug_id(prefix: str, title: str) -> str:
+    """An ID from a title: ``TOOL_`` + the title's words in capitals."""
+    words = re.findall(r"[A-Za-z0-9]+", title.upper())
+    base = "_".join(words)[:48].strip("_") or "ITEM"
+    return prefix + base
+
+
+class ItemDirective(SphinxDirective):
+    """Base of the item directives; subclasses set :attr:`item_type`."""
+
+    item_type: ClassVar[ItemType]
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "item_type" in cls.__dict__:
+            cls.option_spec = _TolerantOptions.for_type(cls.item_type)
+
+    def _warn(self, message: str, subtype: SmWarning = SmWarning.OPTION) -> None:
+        warn(subtype, f"{self.item_type.directive} {self._label}: {message}", self._location)
+
+    def run(self) -> list[nodes.Node]:
+        self._location = (self.env.docname, self.lineno)
+        item_type = self.item_type
+        title = " ".join(self.arguments[0].split()) if self.arguments else ""
+        self._label = repr(title) if title else "(no title)"
+        known = {opt.name: opt for opt in item_type.options}
+
+        need_id = self._need_id(title)
+        self._label = need_id
+        # unknown options: a typo must not pass silently
+        for name in self.options:
+            if name not in known and name not in NEED_OPTIONS:
+                close = difflib.get_close_matches(name, [*known, *NEED_OPTIONS], n=1)
+                hint = f"did you mean :{close[0]}:? " if close else ""
+                self._warn(
+                    f"unknown option :{name}:; {hint}this directive takes "
+                    + ", ".join(f":{n}:" for n in known)
+                )
+
+        if not title:
+            self._warn(f"has no title; write it after the directive: .. {item_type.directive}:: Title")
+            title = need_id
+
+        fields: dict[str, Any] = {}
+        all_links: list[str] = []
+        for spec in item_type.options:
+            raw = self.options.get(spec.name)
+            if raw is None:
+                if spec.required:
+                    self._warn(f"the required option :{spec.name}: is missing; {spec.allowed()}")
+                continue
+            try:
+                value = parse_value(spec, raw)
+            except OptionError as error:
+                self._warn(option_message(spec, raw, error))
+                continue
+            if spec.is_link and value == ["all"]:
+                all_links.append(spec.field)
+                value = []
+            fields[spec.field] = value
+        self._defaults(fields)
+        if all_links:
+            fields[ALL_FIELD] = all_links
+
+        content = "\n".join(self.content)
+        hide = "hide" in self.options
+        collapse = "collapse" in self.options
+        try:
+            add_need(
+                self.env.app,
+                self.state,
+                self.env.docname,
+                self.lineno,
+                need_type=item_type.directive,
+                title=title,
+                id=need_id,
+                content=content,
+                status=self.options.get("status") or None,
+                tags=self.options.get("tags") or None,
+                style=self.options.get("style") or None,
+                hide=True,
+                collapse=collapse,
+                **fields,
+            )
+        except InvalidNeedException as error:
+            if error.type == "duplicate_id":
+                self._warn(
+                    f"the ID {need_id} is already used ({error.message}); give each "
+                    "item its own :id:",
+                    SmWarning.DUPLICATE,
+                )
+            else:
+                self._warn(error.message)
+            return []
+        if hide:
+            # still a need, and still a link target
+            return [nodes.target("", "", ids=[need_id])]
+        return self._render(need_id, title, fields, collapse)
+
+    def _need_id(self, title: str) -> str:
+        raw = self.options.get("id")
+        generated = slug_id(self.item_type.prefix, title or self.item_type.kind)
+        if raw is None:
+            return generated
+        value = " ".join(raw.split())
+        if not ID_RE.match(value):
+            self._warn(
+                f":id: {value!r} is not an ID in capitals with underscores, e.g. "
+                f"{generated}; using {generated}"
+            )
+            return generated
+        return value
+
+    def _defaults(self, fields: dict[str, Any]) -> None:
+        """Fill option defaults the item type declares."""
+        for spec in self.item_type.options:
+            if spec.default is not None and spec.field not in fields:
+                fields[spec.field] = parse_value(spec, spec.default)
+
+    def _render(
+        self, need_id: str, title: str, fields: dict[str, Any], collapse: bool
+    ) -> list[nodes.Node]:
+        body = nodes.container()
+        if self.content:
+            self.state.nested_parse(self.content, self.content_offset, body)
+        return [
+            render.item_block(
+                self.item_type,
+                need_id,
+                title,
+                fields,
+                list(body.children),
+                collapse=collapse,
+                source=(self.env.doc2path(self.env.docname), self.lineno),
+            )
+        ]
+
+
+class PolicyDirective(ItemDirective):
+    item_type = POLICY
+
+    def _need_id(self, title: str) -> str:
+        if "id" in self.options:
+            return super()._need_id(title)
+        return "POLICY"
+
+    def _defaults(self, fields: dict[str, Any]) -> None:
+        super()._defaults(fields)
+        fields.setdefault("country", get_config(self.env.app).country)
+
+    def run(self) -> list[nodes.Node]:
+        if not self.arguments:
+            self.arguments = ["Social media policy"]
+        return super().run()
+
+    def _render(
+        self, need_id: str, title: str, fields: dict[str, Any], collapse: bool
+    ) -> list[nodes.Node]:
+        body = nodes.container()
+        if self.content:
+            self.state.nested_parse(self.content, self.content_offset, body)
+        return [render.policy_block(need_id, title, fields, list(body.children))]
+
+
+class ToolDirective(ItemDirective):
+    item_type = TOOL
+
+
+class ControlDirective(ItemDirective):
+    item_type = CONTROL
+
+
+class RiskDirective(ItemDirective):
+    item_type = RISK
+
+
+class RequirementDirective(ItemDirective):
+    item_type = REQUIREMENT
+
+
+class WaiverDirective(ItemDirective):
+    item_type = WAIVER
+
+
+DIRECTIVES: dict[str, type[ItemDirective]] = {
+    d.item_type.directive: d
+    for d in (
+        PolicyDirective,
+        ToolDirective,
+        ControlDirective,
+        RiskDirective,
+        RequirementDirective,
+        WaiverDirective,
+    )
+}
+assert set(DIRECTIVES) == {t.directive for t in ITEM_TYPES}
+
+
+def register_directives(app: Sphinx, config: Config) -> None:
+    """``config-inited`` (after :func:`.needs.register_needs`): our directives
+    replace the generic need directive sphinx-needs registered for our types."""
+    for name, cls in DIRECTIVES.items():
+        app.add_directive(name, cls, override=True)
+
+
+def setup_directives(app: Sphinx) -> None:
+    # registered once sphinx-needs has added the need types (which registers its
+    # generic directive under each name)
+    app.connect("config-inited", register_directives, priority=521)

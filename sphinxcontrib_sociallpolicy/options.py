@@ -1,0 +1,153 @@
+"""Parse and validate option values, with messages written for a school.
+
+Pure Python: no Sphinx imports. ``parse_value`` turns the text written after an
+option into its typed value or raises :class:`OptionError` saying what is wrong and
+what is allowed. The directives turn that into an ``sm.option`` warning at the
+directive's line; the ``sociallpolicy`` command uses it to check answers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+from .schema import OptionSpec
+
+ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+AGE_RANGE_RE = re.compile(r"^(\d{1,2})\s*-\s*(\d{1,2})$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+class OptionError(ValueError):
+    """A value that is not allowed; ``str()`` is the message for the school."""
+
+
+def split_list(text: str) -> list[str]:
+    """Split a comma-separated list, dropping empty entries and spaces."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_date(text: str) -> _dt.date:
+    text = text.strip()
+    if not DATE_RE.match(text):
+        raise OptionError("is not a date written YYYY-MM-DD")
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise OptionError("is not a real date") from None
+
+
+def parse_age_range(text: str) -> tuple[int, int]:
+    match = AGE_RANGE_RE.match(text.strip())
+    if not match:
+        raise OptionError("is not an age range written youngest-oldest")
+    low, high = int(match.group(1)), int(match.group(2))
+    if low > high:
+        raise OptionError("has the youngest age above the oldest")
+    if low < 2 or high > 25:
+        raise OptionError("has an age outside 2 to 25")
+    return low, high
+
+
+def _parse_score(text: str, low: int, high: int, what: str) -> int:
+    text = text.strip()
+    if not re.fullmatch(r"\d+", text):
+        raise OptionError(f"is not {what}")
+    value = int(text)
+    if not low <= value <= high:
+        raise OptionError(f"is outside {low} to {high}")
+    return value
+
+
+def parse_value(spec: OptionSpec, raw: str | None) -> Any:
+    """The typed value of option ``spec`` written as ``raw``.
+
+    Returns ``str`` (text, choice, email, url, country, id), ``list[str]`` (choices,
+    domains, ids, people), ``int`` (score, months), ``str`` ISO date (validated) or
+    ``str`` age range normalised as ``"4-11"``.
+
+    :raises OptionError: the value is empty or not allowed.
+    """
+    text = _one_line(raw or "")
+    if not text:
+        raise OptionError("is empty")
+    kind = spec.kind
+    if kind == "text":
+        return text
+    if kind == "choice":
+        if text not in spec.values:
+            raise OptionError("is not an allowed value")
+        return text
+    if kind in {"choices", "domains", "ids", "people"}:
+        items = split_list(text)
+        if not items:
+            raise OptionError("is empty")
+        bad: list[str] = []
+        for item in items:
+            if kind == "choices" and item not in spec.values:
+                bad.append(item)
+            elif kind == "domains" and not DOMAIN_RE.match(item):
+                bad.append(item)
+            elif kind == "ids" and not (
+                ID_RE.match(item) or (spec.allow_all and item == "all")
+            ):
+                bad.append(item)
+        if bad:
+            raise OptionError(
+                "has " + ", ".join(repr(b) for b in bad) + " which "
+                + ("is" if len(bad) == 1 else "are")
+                + " not allowed"
+            )
+        if kind == "ids" and "all" in items and len(items) > 1:
+            raise OptionError("mixes 'all' with IDs")
+        # keep the first of each, in order
+        return list(dict.fromkeys(items))
+    if kind == "date":
+        parse_date(text)
+        return text
+    if kind == "score":
+        return _parse_score(text, 1, 5, "a whole number")
+    if kind == "months":
+        return _parse_score(text, 1, 60, "a whole number of months")
+    if kind == "age-range":
+        low, high = parse_age_range(text)
+        return f"{low}-{high}"
+    if kind == "country":
+        if not COUNTRY_RE.match(text):
+            raise OptionError("is not a two-letter country code in capitals")
+        return text
+    if kind == "email":
+        if not EMAIL_RE.match(text):
+            raise OptionError("is not an email address")
+        return text
+    if kind == "url":
+        if not URL_RE.match(text):
+            raise OptionError("is not a web address starting with https:// or http://")
+        return text
+    if kind == "id":
+        if not ID_RE.match(text):
+            raise OptionError("is not an ID in capitals with underscores")
+        return text
+    raise AssertionError(f"unknown option kind {kind!r}")  # pragma: no cover
+
+
+def option_message(spec: OptionSpec, raw: str | None, error: OptionError) -> str:
+    """The whole message for a bad option value: option, value, what is wrong,
+    and what is allowed."""
+    value = _one_line(raw or "")
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    return f":{spec.name}: {shown!r} {error}; allowed: {spec.allowed()}"
+
+
+def email_domain(address: str) -> str:
+    """The domain of an email address, lower-case."""
+    return address.rsplit("@", 1)[-1].lower()

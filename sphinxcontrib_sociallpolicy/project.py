@@ -1,0 +1,177 @@
+"""Whole-project work, after every document is read.
+
+At ``write-started`` (after sphinx-needs has post-processed its needs) the needs of our
+types become one :class:`~.model.Policy`; the checks that need every item run on it
+(links to items that do not exist, a second ``sm-policy``), then the guidance rules.
+The result is kept on the application for the tables and reports of this build: it is
+recomputed in every build, so a clean, an incremental and a parallel build report the
+same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinx_needs.api import get_needs_view
+
+from .model import Item, Policy
+from .needs import ALL_FIELD
+from .schema import BY_DIRECTIVE, BY_KIND
+from .warnings import SmWarning, warn
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@dataclass
+class ProjectState:
+    """What one build knows about the whole policy."""
+
+    policy: Policy
+    #: IDs that links may name besides items: the active guidance requirements
+    known_ids: set[str] = field(default_factory=set)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def collect(app: Sphinx) -> Policy:
+    """Our items from the sphinx-needs needs, indexed once."""
+    env = app.env
+    items: list[Item] = []
+    for need in get_needs_view(app).values():
+        item_type = BY_DIRECTIVE.get(need["type"])
+        if item_type is None or need["is_external"]:
+            continue
+        fields: dict[str, Any] = {}
+        links: dict[str, list[str]] = {}
+        for spec in item_type.options:
+            if spec.is_link:
+                try:
+                    links[spec.name] = list(need.get_links(spec.field))
+                except KeyError:
+                    continue
+            else:
+                value = need.get(spec.field)
+                if value not in (None, "", []):
+                    fields[spec.name] = value
+        if need.get(ALL_FIELD):
+            fields["all"] = [name.replace("_", "-") for name in need[ALL_FIELD]]
+        docname = need["docname"] or ""
+        items.append(
+            Item(
+                id=need["id"],
+                kind=item_type.kind,  # type: ignore[arg-type]
+                title=need["title"],
+                docname=docname,
+                source=str(env.doc2path(docname)) if docname else "",
+                line=need["lineno"] or 0,
+                fields=fields,
+                links=links,
+                content=need["content"] or "",
+            )
+        )
+    return Policy.from_items(items)
+
+
+def location(item: Item) -> tuple[str, int]:
+    return (item.docname, item.line)
+
+
+def check_items(policy: Policy, known_ids: set[str]) -> None:
+    """``sm.link`` for links to missing items or items of the wrong kind;
+    ``sm.duplicate`` for a second ``sm-policy``."""
+    for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
+        item_type = BY_KIND[item.kind]
+        for spec in item_type.options:
+            if not spec.is_link:
+                continue
+            for target_id in item.links.get(spec.name, ()):
+                target = policy.items.get(target_id)
+                directive = item_type.directive
+                if target is None:
+                    if target_id in known_ids:
+                        continue
+                    warn(
+                        SmWarning.LINK,
+                        f"{directive} {item.id}: :{spec.name}: names {target_id}, which "
+                        "is not an item of this policy; check the ID, or add the item",
+                        location(item),
+                    )
+                elif spec.link_to and target.kind not in spec.link_to:
+                    wanted = " or ".join(BY_KIND[k].directive for k in spec.link_to)
+                    warn(
+                        SmWarning.LINK,
+                        f"{directive} {item.id}: :{spec.name}: names {target_id}, which "
+                        f"is an {BY_KIND[target.kind].directive}, not an {wanted}",
+                        location(item),
+                    )
+        if item.kind == "waiver" and (target_id := item.fields.get("target")):
+            target = policy.items.get(target_id)
+            if target is None or target.kind != "tool":
+                what = "is not an item of this policy" if target is None else (
+                    f"is an {BY_KIND[target.kind].directive}, not an sm-tool"
+                )
+                warn(
+                    SmWarning.LINK,
+                    f"sm-waiver {item.id}: :target: names {target_id}, which {what}; "
+                    "name a tool's ID, or leave :target: out to waive for the whole policy",
+                    location(item),
+                )
+    policies = policy.of_kind("policy")
+    for extra in policies[1:]:
+        first = policies[0]
+        warn(
+            SmWarning.DUPLICATE,
+            f"sm-policy {extra.id}: a project has exactly one sm-policy, and the first is "
+            f"{first.id} at {first.source}:{first.line}; remove this one",
+            location(extra),
+        )
+
+
+def get_state(app: Sphinx) -> ProjectState:
+    """This build's :class:`ProjectState` (computed at ``write-started``)."""
+    state = getattr(app, "_sm_state", None)
+    if state is None:
+        state = analyse(app)
+    return state
+
+
+def analyse(app: Sphinx) -> ProjectState:
+    policy = collect(app)
+    state = ProjectState(policy=policy)
+    for hook in ANALYSERS:
+        hook(app, state)
+    check_items(policy, state.known_ids)
+    app._sm_state = state  # type: ignore[attr-defined]
+    return state
+
+
+#: further whole-project steps (guidance evaluation, reports), in order
+ANALYSERS: list[Any] = []
+
+
+def on_write_started(app: Sphinx, builder: Builder) -> None:
+    analyse(app)
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
+    # a new build: forget the previous build's state (one app can build twice)
+    app._sm_state = None  # type: ignore[attr-defined]
+
+
+def add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        static = app.config.html_static_path
+        if str(STATIC_DIR) not in static:
+            static.append(str(STATIC_DIR))
+        app.add_css_file("sociallpolicy.css")
+
+
+def setup_project(app: Sphinx) -> None:
+    app.connect("env-updated", on_env_updated)
+    # after sphinx-needs' own write-started handlers (priority 500)
+    app.connect("write-started", on_write_started, priority=600)
+    app.connect("builder-inited", add_static)

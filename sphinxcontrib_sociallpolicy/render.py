@@ -1,0 +1,258 @@
+"""Rendering of items as docutils nodes, for every builder.
+
+Everything here builds generic docutils nodes (containers, paragraphs, field lists,
+tables) from typed values: user text only ever becomes ``nodes.Text``, so it is escaped
+by each writer (HTML and LaTeX alike). No RST or HTML string is built from user
+values. Links between items are :class:`sm_ref` placeholders, resolved to references
+in the write phase (:func:`resolve_refs`), when every item's page is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.nodes import make_refnode
+
+from .model import rating, score
+from .needs import ALL_FIELD
+from .schema import ItemType, OptionSpec
+
+LABELS = {
+    "dsl": "DSL",
+    "url": "Address",
+    "pupil-ages": "Pupil ages",
+    "contact-email": "Contact email",
+    "email-domains": "Email domains",
+    "review-cycle": "Review cycle (months)",
+    "applies-to": "Applies to",
+    "mitigated-by": "Mitigated by",
+    "residual-likelihood": "Residual likelihood",
+    "residual-impact": "Residual impact",
+}
+
+
+def label(option: str) -> str:
+    """The reader's name for an option: ``approved-by`` -> ``Approved by``."""
+    return LABELS.get(option) or option.replace("-", " ").capitalize()
+
+
+class sm_ref(nodes.Inline, nodes.Element):  # noqa: N801 - docutils node naming
+    """A link to an item by ID, resolved in the write phase."""
+
+
+def ref(item_id: str) -> sm_ref:
+    node = sm_ref()
+    node["refid"] = item_id
+    node += nodes.literal(item_id, item_id, classes=["sm-id"])
+    return node
+
+
+def refs(ids: Iterable[str]) -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for index, item_id in enumerate(ids):
+        if index:
+            out.append(nodes.Text(", "))
+        out.append(ref(item_id))
+    return out
+
+
+def value_nodes(spec: OptionSpec, value: Any, *, all_links: Sequence[str] = ()) -> list[nodes.Node]:
+    """A typed option value as inline nodes."""
+    if spec.is_link:
+        if spec.field in all_links:
+            return [nodes.Text("all tools")]
+        return refs(value)
+    if spec.kind == "url":
+        return [nodes.reference(value, value, refuri=value)]
+    if isinstance(value, list):
+        return [nodes.Text(", ".join(value))]
+    return [nodes.Text(str(value))]
+
+
+def _field(name: str, children: list[nodes.Node]) -> nodes.field:
+    field = nodes.field()
+    field += nodes.field_name(name, name)
+    body = nodes.field_body()
+    para = nodes.paragraph()
+    para.extend(children)
+    body += para
+    field += body
+    return field
+
+
+def item_block(
+    item_type: ItemType,
+    need_id: str,
+    title: str,
+    fields: Mapping[str, Any],
+    content: list[nodes.Node],
+    *,
+    collapse: bool = False,
+    source: tuple[str, int] | None = None,
+) -> nodes.container:
+    """The compact block of one item: title line, facts, then its content."""
+    block = nodes.container(
+        classes=["sm-item", f"sm-item-{item_type.kind}"], ids=[need_id]
+    )
+    if source:
+        block.source, block.line = source
+    head = nodes.paragraph(classes=["sm-item-title"])
+    head += nodes.inline(item_type.title, item_type.title, classes=["sm-kind"])
+    head += nodes.Text(" ")
+    head += nodes.strong(title, title)
+    head += nodes.Text(" ")
+    head += nodes.literal(need_id, need_id, classes=["sm-id"])
+    block += head
+    if not collapse:
+        facts = nodes.field_list(classes=["sm-facts"])
+        all_links = fields.get(ALL_FIELD) or ()
+        for spec in item_type.options:
+            if spec.field not in fields:
+                continue
+            value = fields[spec.field]
+            if value in ([], None) and spec.field not in all_links:
+                continue
+            facts += _field(label(spec.name), value_nodes(spec, value, all_links=all_links))
+        if item_type.kind == "risk":
+            facts.extend(_risk_scores(fields))
+        if len(facts):
+            block += facts
+    block.extend(content)
+    return block
+
+
+def _risk_scores(fields: Mapping[str, Any]) -> list[nodes.field]:
+    out = []
+    for name, lik, imp in (
+        ("Inherent risk", "likelihood", "impact"),
+        ("Residual risk", "residual_likelihood", "residual_impact"),
+    ):
+        value = score(fields.get(lik), fields.get(imp))
+        if value is not None:
+            text = f"{fields[lik]} x {fields[imp]} = {value} ({rating(value)})"
+            out.append(_field(name, [nodes.Text(text)]))
+    return out
+
+
+POLICY_FACTS = (
+    ("School", "school"),
+    ("Country", "country"),
+    ("Phase", "phase"),
+    ("Pupil ages", "pupil_ages"),
+    ("Online-safety lead (policy owner)", "owner"),
+    ("Designated Safeguarding Lead", "dsl"),
+    ("Approved by", "approved_by"),
+    ("Approved on", "approved_on"),
+    ("Review cycle (months)", "review_cycle"),
+    ("Next review", "next_review"),
+    ("School email domains", "email_domains"),
+)
+
+
+def policy_block(
+    need_id: str, title: str, fields: Mapping[str, Any], content: list[nodes.Node]
+) -> nodes.container:
+    """The policy's key-facts table."""
+    block = nodes.container(classes=["sm-item", "sm-item-policy"], ids=[need_id])
+    rows = []
+    for name, field in POLICY_FACTS:
+        value = fields.get(field)
+        if value is None or value == []:
+            shown: list[nodes.Node] = [nodes.emphasis("not given", "not given")]
+        else:
+            text = ", ".join(value) if isinstance(value, list) else str(value)
+            shown = [nodes.Text(text)]
+        rows.append([[nodes.Text(name)], shown])
+    table = make_table(
+        ["Key fact", "Value"], rows, widths=[40, 60], title=f"Key facts: {title}",
+        classes=["sm-table", "sm-key-facts"],
+    )
+    block += table
+    block.extend(content)
+    return block
+
+
+Cell = str | Sequence[nodes.Node] | nodes.Node
+
+
+def _cell(value: Cell, classes: Sequence[str] = ()) -> nodes.entry:
+    entry = nodes.entry(classes=list(classes))
+    para = nodes.paragraph()
+    if isinstance(value, str):
+        para += nodes.Text(value)
+    elif isinstance(value, nodes.Node):
+        para += value
+    else:
+        para.extend(value)
+    entry += para
+    return entry
+
+
+def make_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    widths: Sequence[int],
+    title: str | None = None,
+    classes: Sequence[str] = ("sm-table",),
+    row_classes: Sequence[Sequence[str]] | None = None,
+    cell_classes: Sequence[Sequence[Sequence[str]]] | None = None,
+    longtable: bool = True,
+) -> nodes.table:
+    """A docutils table with set column widths (LaTeX uses them; long tables break
+    across pages)."""
+    table = nodes.table(classes=[*classes, "colwidths-given", *(["longtable"] if longtable else [])])
+    if title:
+        table += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head_row = nodes.row()
+    for header in headers:
+        head_row += _cell(header)
+    head += head_row
+    body = nodes.tbody()
+    group += body
+    for index, values in enumerate(rows):
+        row = nodes.row(classes=list(row_classes[index]) if row_classes else [])
+        for column, value in enumerate(values):
+            classes_ = cell_classes[index][column] if cell_classes else ()
+            row += _cell(value, classes_)
+        body += row
+    return table
+
+
+def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: each :class:`sm_ref` becomes a link to its item's page,
+    or stays plain text where the item does not exist (reported as ``sm.link``)."""
+    from sphinx_needs.api import get_needs_view
+
+    found = list(doctree.findall(sm_ref))
+    if not found:
+        return
+    needs = get_needs_view(app)
+    for node in found:
+        target = needs.get(node["refid"])
+        children = node.children[:] or [nodes.Text(node["refid"])]
+        if target is None or not target["docname"]:
+            node.replace_self(children)
+            continue
+        try:
+            refnode = make_refnode(
+                app.builder, docname, target["docname"], node["refid"], children
+            )
+        except Exception:  # noqa: BLE001 - a builder that cannot link: keep the text
+            node.replace_self(children)
+            continue
+        node.replace_self(refnode)
+
+
+def setup_render(app: Sphinx) -> None:
+    app.add_node(sm_ref)
+    app.connect("doctree-resolved", resolve_refs)

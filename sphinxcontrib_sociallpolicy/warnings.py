@@ -1,0 +1,81 @@
+"""The catalogue of warning subtypes, and the one helper that logs them.
+
+Every message the extension prints is a Sphinx warning of type ``sm`` with a subtype
+listed here (input errors) or the lower-case rule ID of a guidance requirement
+(findings, e.g. ``sm.mod_premoderation``), and a location. Projects silence them with
+``suppress_warnings = ["sm.option"]`` (one subtype) or ``["sm"]`` (all).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from sphinx.util import logging
+
+logger = logging.getLogger("sphinxcontrib_sociallpolicy")
+
+WARNING_TYPE = "sm"
+
+
+class SmWarning(enum.Enum):
+    """Input-error subtypes. Each value's docstring is the reference text."""
+
+    OPTION = "option"
+    LINK = "link"
+    GUIDANCE = "guidance"
+    CONFIG = "config"
+    DUPLICATE = "duplicate"
+
+    @property
+    def help(self) -> str:
+        return _HELP[self]
+
+
+_HELP = {
+    SmWarning.OPTION: (
+        "An option of an item directive has a value that is not allowed, or a required "
+        "option is missing. The message names the option, the value and what is "
+        "allowed. The rest of the item is kept."
+    ),
+    SmWarning.LINK: (
+        "A link option (``:applies-to:``, ``:satisfies:``, ``:affects:``, "
+        "``:mitigated-by:``) or a waiver names an item that does not exist, or one of "
+        "the wrong kind."
+    ),
+    SmWarning.GUIDANCE: (
+        "A guidance pack or platform catalogue file cannot be read: the message names "
+        "the file, the line and what is wrong. The rest of the packs are still used."
+    ),
+    SmWarning.CONFIG: (
+        "A ``sm_*`` setting in conf.py has a value that is not allowed; the default is "
+        "used instead. Also a clash with the project's own sphinx-needs settings."
+    ),
+    SmWarning.DUPLICATE: (
+        "Something that must be unique is not: a second ``sm-policy``, a second "
+        "``sm-guidance``, or two items with the same ID."
+    ),
+}
+
+
+def finding_subtype(rule_id: str) -> str:
+    """The warning subtype of a finding of ``rule_id``: its lower-case ID."""
+    return rule_id.lower()
+
+
+def warn(
+    subtype: SmWarning | str,
+    message: str,
+    location: Any,
+) -> None:
+    """Log one ``sm`` warning at ``location`` (a node, ``(docname, line)`` or a path).
+
+    ``subtype`` is an input-error :class:`SmWarning` or a finding's subtype.
+    """
+    name = subtype.value if isinstance(subtype, SmWarning) else subtype
+    logger.warning(message, type=WARNING_TYPE, subtype=name, location=location)
+
+
+def info(message: str, location: Any) -> None:
+    """Log a finding below ``sm_fail_on``: shown, never a warning."""
+    logger.info(message, location=location)
