@@ -19,7 +19,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .options import COUNTRY_RE, ID_RE, DATE_RE
+from .options import DATE_RE, ID_RE, country_problem
 from .schema import SEVERITIES
 from .warnings import SmWarning, warn
 
@@ -51,9 +51,12 @@ def _rule_ids(value: Any) -> str | None:
 
 
 def _country(value: Any) -> str | None:
-    if not isinstance(value, str) or not COUNTRY_RE.match(value):
+    if not isinstance(value, str):
         return "must be a two-letter country code in capitals, e.g. 'GB'"
-    return None
+    problem = country_problem(value)
+    if problem and "write" not in problem:
+        problem += ", e.g. 'GB'"
+    return problem
 
 
 def _today(value: Any) -> str | None:

@@ -24,7 +24,6 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_needs.api import InvalidNeedException, add_need
 
 from . import render
-from .config import get_config
 from .needs import ALL_FIELD
 from .options import ID_RE, OptionError, option_message, parse_value
 from .schema import CONTROL, ITEM_TYPES, POLICY, REQUIREMENT, RISK, TOOL, WAIVER, ItemType
@@ -48,11 +47,37 @@ class _TolerantOptions(dict):
                             directives.unchanged)
 
 
+def env_app(env: Any) -> Sphinx:
+    """The application of a build environment (``env.app`` is deprecated in
+    Sphinx 9; sphinx-needs' ``add_need`` still needs the application)."""
+    return getattr(env, "_app", None) or env.app
+
+
 def slug_id(prefix: str, title: str) -> str:
     """An ID from a title: ``TOOL_`` + the title's words in capitals."""
     words = re.findall(r"[A-Za-z0-9]+", title.upper())
     base = "_".join(words)[:48].strip("_") or "ITEM"
     return prefix + base
+
+
+def _fit_project_fields(config: Config, fields: dict[str, Any]) -> dict[str, Any]:
+    """Our values, fitted to a field the project declared itself with a string
+    schema (e.g. its own ``owner``): lists are joined with ``, ``, numbers written
+    out. Fields of ours are passed as they are."""
+    project = getattr(config, "needs_fields", None) or {}
+    if not any(name in project for name in fields):
+        return fields
+    out = dict(fields)
+    for name, value in fields.items():
+        declared = project.get(name)
+        if not isinstance(declared, dict):
+            continue
+        kind = (declared.get("schema") or {}).get("type", "string")
+        if kind == "string" and isinstance(value, list):
+            out[name] = ", ".join(value)
+        elif kind == "string" and isinstance(value, int):
+            out[name] = str(value)
+    return out
 
 
 class ItemDirective(SphinxDirective):
@@ -102,7 +127,10 @@ class ItemDirective(SphinxDirective):
             raw = self.options.get(spec.name)
             if raw is None:
                 if spec.required:
-                    self._warn(f"the required option :{spec.name}: is missing; {spec.allowed()}")
+                    self._warn(
+                        f"the required option :{spec.name}: is missing; add it "
+                        f"({spec.allowed()})"
+                    )
                 continue
             try:
                 value = parse_value(spec, raw)
@@ -116,13 +144,14 @@ class ItemDirective(SphinxDirective):
         self._defaults(fields)
         if all_links:
             fields[ALL_FIELD] = all_links
+        need_fields = _fit_project_fields(self.config, fields)
 
         content = "\n".join(self.content)
         hide = "hide" in self.options
         collapse = "collapse" in self.options
         try:
             add_need(
-                self.env.app,
+                env_app(self.env),
                 self.state,
                 self.env.docname,
                 self.lineno,
@@ -135,13 +164,15 @@ class ItemDirective(SphinxDirective):
                 style=self.options.get("style") or None,
                 hide=True,
                 collapse=collapse,
-                **fields,
+                **need_fields,
             )
         except InvalidNeedException as error:
             if error.type == "duplicate_id":
+                where = re.search(r"\((?:defined|imported) at ([^)]*)\)", error.message)
                 self._warn(
-                    f"the ID {need_id} is already used ({error.message}); give each "
-                    "item its own :id:",
+                    f"the ID {need_id} is already used by another item"
+                    + (f" (at {where.group(1)})" if where else "")
+                    + "; give each item its own :id:",
                     SmWarning.DUPLICATE,
                 )
             else:
@@ -201,7 +232,7 @@ class PolicyDirective(ItemDirective):
 
     def _defaults(self, fields: dict[str, Any]) -> None:
         super()._defaults(fields)
-        fields.setdefault("country", get_config(self.env.app).country)
+        fields.setdefault("country", self.config.sm_country)
 
     def run(self) -> list[nodes.Node]:
         if not self.arguments:

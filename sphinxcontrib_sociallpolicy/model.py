@@ -60,6 +60,8 @@ class Policy:
 
     items: dict[str, Item] = field(default_factory=dict)
     backlinks: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    #: IDs of the project's other needs (not policy items), which links may name
+    other_ids: set[str] = field(default_factory=set)
 
     @classmethod
     def from_items(cls, items: Iterable[Item]) -> Policy:

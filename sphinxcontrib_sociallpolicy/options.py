@@ -23,6 +23,19 @@ DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
+#: codes people write that are not ISO 3166 alpha-2, with the code they mean
+NOT_ISO_COUNTRIES = {"UK": "GB", "EN": "GB", "EL": "GR"}
+
+
+def country_problem(text: str) -> str | None:
+    """What is wrong with a country code, or None."""
+    if not COUNTRY_RE.match(text):
+        return "is not a two-letter country code in capitals"
+    if text in NOT_ISO_COUNTRIES:
+        return f"is not an ISO 3166 country code; write {NOT_ISO_COUNTRIES[text]}"
+    return None
+
+
 class OptionError(ValueError):
     """A value that is not allowed; ``str()`` is the message for the school."""
 
@@ -122,8 +135,8 @@ def parse_value(spec: OptionSpec, raw: str | None) -> Any:
         low, high = parse_age_range(text)
         return f"{low}-{high}"
     if kind == "country":
-        if not COUNTRY_RE.match(text):
-            raise OptionError("is not a two-letter country code in capitals")
+        if problem := country_problem(text):
+            raise OptionError(problem)
         return text
     if kind == "email":
         if not EMAIL_RE.match(text):
@@ -131,7 +144,7 @@ def parse_value(spec: OptionSpec, raw: str | None) -> Any:
         return text
     if kind == "url":
         if not URL_RE.match(text):
-            raise OptionError("is not a web address starting with https:// or http://")
+            raise OptionError("is not a web address")
         return text
     if kind == "id":
         if not ID_RE.match(text):
@@ -144,6 +157,8 @@ def option_message(spec: OptionSpec, raw: str | None, error: OptionError) -> str
     """The whole message for a bad option value: option, value, what is wrong,
     and what is allowed."""
     value = _one_line(raw or "")
+    if not value:
+        return f":{spec.name}: is empty; allowed: {spec.allowed()}"
     shown = value if len(value) <= 80 else value[:77] + "..."
     return f":{spec.name}: {shown!r} {error}; allowed: {spec.allowed()}"
 

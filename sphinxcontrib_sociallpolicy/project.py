@@ -21,6 +21,7 @@ from sphinx_needs.api import get_needs_view
 
 from .model import Item, Policy
 from .needs import ALL_FIELD
+from .options import split_list
 from .schema import BY_DIRECTIVE, BY_KIND
 from .warnings import SmWarning, warn
 
@@ -41,9 +42,11 @@ def collect(app: Sphinx) -> Policy:
     """Our items from the sphinx-needs needs, indexed once."""
     env = app.env
     items: list[Item] = []
+    others: set[str] = set()
     for need in get_needs_view(app).values():
         item_type = BY_DIRECTIVE.get(need["type"])
         if item_type is None or need["is_external"]:
+            others.add(need["id"])
             continue
         fields: dict[str, Any] = {}
         links: dict[str, list[str]] = {}
@@ -55,6 +58,8 @@ def collect(app: Sphinx) -> Policy:
                     continue
             else:
                 value = need.get(spec.field)
+                if spec.is_list and isinstance(value, str):
+                    value = split_list(value)  # a project's own string field
                 if value not in (None, "", []):
                     fields[spec.name] = value
         if need.get(ALL_FIELD):
@@ -66,14 +71,16 @@ def collect(app: Sphinx) -> Policy:
                 kind=item_type.kind,  # type: ignore[arg-type]
                 title=need["title"],
                 docname=docname,
-                source=str(env.doc2path(docname)) if docname else "",
+                source=str(env.doc2path(docname, False)) if docname else "",
                 line=need["lineno"] or 0,
                 fields=fields,
                 links=links,
                 content=need["content"] or "",
             )
         )
-    return Policy.from_items(items)
+    policy = Policy.from_items(items)
+    policy.other_ids = others
+    return policy
 
 
 def location(item: Item) -> tuple[str, int]:
@@ -141,7 +148,8 @@ def get_state(app: Sphinx) -> ProjectState:
 
 def analyse(app: Sphinx) -> ProjectState:
     policy = collect(app)
-    state = ProjectState(policy=policy)
+    # the project's own needs may be linked to through the project's own link types
+    state = ProjectState(policy=policy, known_ids=set(policy.other_ids))
     for hook in ANALYSERS:
         hook(app, state)
     check_items(policy, state.known_ids)

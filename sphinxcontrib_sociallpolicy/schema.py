@@ -121,7 +121,9 @@ class OptionSpec:
 
 
 ALLOWED_WORDS = {
-    "text": lambda o: "any text",
+    "text": lambda o: "a platform ID from the platform catalogue, e.g. facebook"
+    if o.name == "platform"
+    else "any text",
     "choice": lambda o: "one of " + ", ".join(o.values),
     "choices": lambda o: "one or more of " + ", ".join(o.values) + " (comma-separated)",
     "date": lambda o: "a date written YYYY-MM-DD, e.g. 2026-09-01",

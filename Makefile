@@ -1,0 +1,52 @@
+# Two commands for a new user: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= _build
+
+.PHONY: demo test pdf docs bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# the package with its runtime dependencies (editable: edits show at once)
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(VENV)/.installed $@
+
+## demo: build the example policy to HTML in _build/example/html, then check it
+demo: $(VENV)/.installed
+	$(BIN)/python -m sphinx -b html -q example_project $(OUT)/example/html
+	$(BIN)/python -m sphinx -b dummy -q -W --keep-going -E example_project $(OUT)/example/check
+	@echo
+	@echo "The example policy is in $(OUT)/example/html/index.html"
+	@echo "The policy check passed: no open finding at or above 'must'."
+
+## test: run the test suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## pdf: build the example policy as a PDF (needs latexmk and TeX Live)
+pdf: $(VENV)/.installed
+	$(BIN)/python -m sphinx -M latexpdf example_project $(OUT)/example -q
+	@echo "The example policy PDF is in $(OUT)/example/latex/"
+
+## docs: build the documentation site
+docs: $(VENV)/.installed-docs
+	$(BIN)/python -m sphinx -b html -nW --keep-going docs $(OUT)/docs/html
+
+## bench: compare build times with plain Sphinx and plain sphinx-needs
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py --items 4000 --repeat 3
+
+clean:
+	rm -rf $(OUT)

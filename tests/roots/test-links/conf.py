@@ -1,0 +1,3 @@
+extensions = ["sphinxcontrib_sociallpolicy"]
+sm_guidance = []
+sm_today = "2026-11-24"
