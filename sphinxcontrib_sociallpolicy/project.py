@@ -170,6 +170,95 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     app._sm_state = None  # type: ignore[attr-defined]
 
 
+# --- incremental builds ---------------------------------------------------------
+#
+# A page that links to items (sm_ref) shows where each item lives; a page with a
+# whole-project table shows every item. Neither is re-read when another page
+# changes, so ``env-get-updated`` hands them back for writing whenever what they show
+# may have changed: the first when an item appeared, vanished or moved, the second
+# when anything of any item (or a guidance file) changed.
+
+
+def _doc_sets(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, "sm_docs"):
+        env.sm_docs = {"refs": set(), "tables": set()}  # type: ignore[attr-defined]
+    return env.sm_docs  # type: ignore[attr-defined]
+
+
+def note_doc(env: BuildEnvironment, what: str) -> None:
+    """Record that the current document holds item links (``refs``) or a
+    whole-project table (``tables``)."""
+    _doc_sets(env)[what].add(env.docname)
+
+
+def on_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    for docs in _doc_sets(env).values():
+        docs.discard(docname)
+
+
+def on_merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    mine = _doc_sets(env)
+    for what, docs in _doc_sets(other).items():
+        mine[what] |= docs & set(docnames)
+
+
+def on_doctree_read(app: Sphinx, doctree: Any) -> None:
+    from .render import sm_ref
+
+    for _ in doctree.findall(sm_ref):
+        note_doc(app.env, "refs")
+        break
+
+
+def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
+    """Where each item lives, and a digest of every item's data."""
+    import hashlib
+
+    from sphinx_needs.data import SphinxNeedsData
+
+    places: dict[str, str] = {}
+    digest = hashlib.sha256()
+    # the needs as read: asking for the needs view here would post-process (and
+    # freeze) them before the environment is saved
+    for need_id, need in sorted(SphinxNeedsData(app.env).get_needs_mutable().items()):
+        places[need_id] = need["docname"] or ""
+        if need["type"] in BY_DIRECTIVE:
+            digest.update(repr(sorted(need.items())).encode("utf-8", "replace"))
+    for path in sorted(getattr(app.env, "sm_data_files", ())):
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(b"missing:" + str(path).encode())
+    return places, digest.hexdigest()
+
+
+def purge_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: forget every document about to be read, before any
+    is read, as Sphinx's parallel reading does. Serial reading forgets each document
+    just before reading it, so an item moved from ``b.rst`` to ``a.rst`` would meet
+    its old self (a false duplicate ID) when ``a.rst`` is read first. (With ``-j``
+    Sphinx still reads serially when few documents changed; purging twice is
+    harmless.)"""
+    for docname in docnames:
+        if docname in env.all_docs:
+            app.events.emit("env-purge-doc", env, docname)
+
+
+def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    places, digest = item_fingerprints(app)
+    docs = _doc_sets(env)
+    outdated: set[str] = set()
+    if places != getattr(env, "sm_places", None):
+        outdated |= docs["refs"]
+    if digest != getattr(env, "sm_digest", None):
+        outdated |= docs["tables"]
+    env.sm_places = places  # type: ignore[attr-defined]
+    env.sm_digest = digest  # type: ignore[attr-defined]
+    return sorted(outdated & env.found_docs)
+
+
 def add_static(app: Sphinx) -> None:
     if app.builder.format == "html":
         static = app.config.html_static_path
@@ -179,6 +268,11 @@ def add_static(app: Sphinx) -> None:
 
 
 def setup_project(app: Sphinx) -> None:
+    app.connect("env-purge-doc", on_purge_doc)
+    app.connect("env-merge-info", on_merge_info)
+    app.connect("doctree-read", on_doctree_read)
+    app.connect("env-get-updated", on_env_get_updated)
+    app.connect("env-before-read-docs", purge_before_reading, priority=100)
     app.connect("env-updated", on_env_updated)
     # after sphinx-needs' own write-started handlers (priority 500)
     app.connect("write-started", on_write_started, priority=600)

@@ -1,0 +1,90 @@
+"""Parallel (-j 2) and incremental builds give what a clean serial build gives."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from sm_testing import ROOTS, warnings_of
+
+
+def build(src: Path, out: Path, *, parallel: int = 0, fresh: bool = False) -> SphinxTestApp:
+    app = SphinxTestApp(
+        "html", srcdir=src, builddir=out, parallel=parallel, freshenv=fresh
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def snapshot(app: SphinxTestApp) -> dict[str, object]:
+    """The needs and the body of every page, without what differs between any two
+    builds (build times, asset hashes)."""
+    outdir = Path(app.outdir)
+    data = json.loads((outdir / "needs.json").read_text("utf-8"))
+    needs = data["versions"][data["current_version"]]["needs"]
+    pages = {}
+    for page in sorted(outdir.glob("*.html")):
+        if page.name in {"genindex.html", "search.html"}:
+            continue
+        html = page.read_text("utf-8")
+        if '<div class="body"' in html:  # a theme page; permalink.html is not one
+            html = html[html.index('<div class="body"') : html.index('<div class="sphinxsidebar"')]
+        body = html
+        pages[page.name] = re.sub(r"\?v=[0-9a-f]+", "", body)
+    return {"needs": needs, "pages": pages}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-items", src)
+    return src
+
+
+def edit(src: Path) -> None:
+    """Move a tool to a new page, edit a risk, so other pages' links change."""
+    tools = (src / "tools.rst").read_text("utf-8")
+    start = tools.index(".. sm-tool:: Parents' Facebook group")
+    end = tools.index(".. sm-tool:: Class journals")
+    (src / "tools.rst").write_text(tools[:start] + tools[end:], "utf-8")
+    (src / "facebook.rst").write_text(
+        "Facebook\n========\n\n" + tools[start:end], "utf-8"
+    )
+    index = (src / "index.rst").read_text("utf-8")
+    (src / "index.rst").write_text(index.replace("   tools\n", "   tools\n   facebook\n"), "utf-8")
+    safeguards = (src / "safeguards.rst").read_text("utf-8")
+    (src / "safeguards.rst").write_text(
+        safeguards.replace(":likelihood: 3", ":likelihood: 5"), "utf-8"
+    )
+
+
+def test_parallel_build_matches_serial(project: Path, tmp_path: Path):
+    serial = build(project, tmp_path / "serial", fresh=True)
+    parallel = build(project, tmp_path / "parallel", parallel=2, fresh=True)
+    assert warnings_of(serial) == warnings_of(parallel) == []
+    assert snapshot(parallel) == snapshot(serial)
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_incremental_build_matches_clean(project: Path, tmp_path: Path, parallel: int):
+    out = tmp_path / "incremental"
+    build(project, out, parallel=parallel, fresh=True)
+    before = (out / "html" / "safeguards.html").read_text("utf-8")
+    assert 'href="tools.html#TOOL_FACEBOOK_GROUP"' in before
+
+    edit(project)
+    incremental = build(project, out, parallel=parallel)
+    clean = build(project, tmp_path / "clean", fresh=True)
+    assert warnings_of(incremental) == warnings_of(clean) == []
+    after = snapshot(incremental)
+    assert after == snapshot(clean)
+    # the page that was not edited links to the tool where it now is
+    assert 'href="facebook.html#TOOL_FACEBOOK_GROUP"' in after["pages"]["safeguards.html"]
