@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .needs import setup_needs
     from .project import setup_project
     from .render import setup_render
+    from .tables import setup_tables
 
     app.setup_extension("sphinx_needs")
     setup_config(app)
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_render(app)
     setup_project(app)
+    setup_tables(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -164,3 +164,39 @@ def rating(value: int) -> str:
     if value <= 16:
         return "high"
     return "very high"
+
+
+ResultStatus = Literal["met", "open", "waived", "disabled"]
+
+
+@dataclass(frozen=True)
+class RequirementInfo:
+    """One requirement the policy is checked against, for tables and reports."""
+
+    id: str
+    title: str
+    severity: str
+    source: str
+    theme: str
+    pack: str  # pack ID, or "local" for an sm-requirement
+    applies_to: str  # policy / tool / control / risk
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one requirement for one item it applies to."""
+
+    rule: str
+    item: str
+    status: ResultStatus
+
+
+#: how bad a status is, for summarising several results in one cell
+STATUS_ORDER: dict[str, int] = {"met": 0, "disabled": 1, "waived": 2, "open": 3}
+
+
+def worst(statuses: Iterable[str]) -> str | None:
+    """The worst of several statuses (``open`` > ``waived`` > ``disabled`` > ``met``)."""
+    found = list(statuses)
+    return max(found, key=STATUS_ORDER.__getitem__) if found else None

@@ -19,7 +19,7 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx_needs.api import get_needs_view
 
-from .model import Item, Policy
+from .model import Finding, Item, Policy, RequirementInfo, Result
 from .needs import ALL_FIELD
 from .options import split_list
 from .schema import BY_DIRECTIVE, BY_KIND
@@ -35,6 +35,14 @@ class ProjectState:
     policy: Policy
     #: IDs that links may name besides items: the active guidance requirements
     known_ids: set[str] = field(default_factory=set)
+    #: every requirement checked (packs, then local), in order
+    requirements: list[RequirementInfo] = field(default_factory=list)
+    #: one per requirement x item it applies to
+    results: list[Result] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: (pack ID, title, version, source) of each active pack
+    packs: list[tuple[str, str, str, str]] = field(default_factory=list)
+    disabled: frozenset[str] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

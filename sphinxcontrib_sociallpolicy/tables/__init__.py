@@ -1,0 +1,124 @@
+"""The whole-project tables: ``sm-register``, ``sm-risk-register``, ``sm-matrix``,
+``sm-compliance``.
+
+Each directive only leaves a data-only :class:`sm_table` placeholder (and notes that
+its page shows the whole project, so the page is rewritten whenever any item changes:
+see :func:`..project.on_env_get_updated`). At ``doctree-resolved`` every placeholder
+is replaced by docutils nodes built from this build's
+:class:`~..project.ProjectState`: generic tables that every builder writes, HTML and
+LaTeX alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx_needs.api import get_needs_view
+from sphinx_needs.config import NeedsSphinxConfig
+from sphinx_needs.filter_common import filter_needs_view
+
+from ..project import ProjectState, get_state, note_doc
+
+STATUS_WORDS = {
+    "met": "met",
+    "open": "finding",
+    "waived": "waived",
+    "disabled": "disabled",
+    None: "n/a",
+}
+
+
+class sm_table(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
+    """Placeholder for a whole-project table; ``kind`` and ``options`` say which."""
+
+
+Builder = Callable[[Sphinx, ProjectState, sm_table, str], list[nodes.Node]]
+BUILDERS: dict[str, Builder] = {}
+
+
+class TableDirective(SphinxDirective):
+    """Base of the table directives: options are kept as given, for the write phase."""
+
+    kind: ClassVar[str]
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        node = sm_table()
+        node["kind"] = self.kind
+        node["options"] = dict(self.options)
+        node.source, node.line = self.get_source_info()
+        node["location"] = (self.env.docname, self.lineno)
+        note_doc(self.env, "tables")
+        return [node]
+
+
+def filtered_ids(
+    app: Sphinx, node: sm_table, filter_string: str | None
+) -> set[str] | None:
+    """IDs of the needs a ``:filter:`` (sphinx-needs filter string) keeps, or None
+    when there is no filter. A bad filter is reported by sphinx-needs at the
+    directive's line."""
+    if not filter_string:
+        return None
+    needs = get_needs_view(app)
+    kept = filter_needs_view(
+        needs,
+        NeedsSphinxConfig(app.config),
+        filter_string,
+        location=node["location"],
+    )
+    return {need["id"] for need in kept}
+
+
+def status_cell(status: str | None, extra: str = "") -> tuple[list[nodes.Node], list[str]]:
+    """A cell's nodes and classes for a status, in words (colour is only added)."""
+    word = STATUS_WORDS[status]
+    text = f"{word} {extra}".strip()
+    return [nodes.inline(text, text, classes=[f"sm-status-{word.replace('/', '')}"])], [
+        f"sm-cell-{word.replace('/', '')}"
+    ]
+
+
+def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: build each placeholder's table."""
+    found = list(doctree.findall(sm_table))
+    if not found:
+        return
+    state = get_state(app)
+    for node in found:
+        builder = BUILDERS[node["kind"]]
+        new = builder(app, state, node, docname)
+        container = nodes.container(classes=["sm-table-wrapper", f"sm-{node['kind']}"])
+        container.extend(new)
+        for table in container.findall(nodes.table):
+            if not table["ids"]:
+                doctree.set_id(table)  # captioned tables need an anchor
+        node.replace_self(container)
+
+
+def setup_tables(app: Sphinx) -> None:
+    from . import compliance, matrix, register, risks
+
+    app.add_node(sm_table)
+    for module in (register, risks, matrix, compliance):
+        directive = module.DIRECTIVE
+        app.add_directive(directive.name, directive.cls)
+        BUILDERS[directive.cls.kind] = module.build
+    # before render.resolve_refs (priority 500): tables carry sm_ref links too
+    app.connect("doctree-resolved", replace_tables, priority=400)
+
+
+class Registration:
+    def __init__(self, name: str, cls: type[TableDirective]) -> None:
+        self.name = name
+        self.cls = cls
+
+
+flag = directives.flag
+unchanged = directives.unchanged

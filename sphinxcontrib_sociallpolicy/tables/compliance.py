@@ -1,0 +1,116 @@
+"""``sm-compliance``: the overall status, findings by severity and rule, each linked
+to its item and its source file and line."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..config import get_config
+from ..model import Finding
+from ..project import ProjectState
+from ..render import make_table, ref
+from ..schema import SEVERITIES
+from . import Registration, TableDirective, sm_table, status_cell
+
+
+class ComplianceDirective(TableDirective):
+    kind = "compliance"
+
+
+DIRECTIVE = Registration("sm-compliance", ComplianceDirective)
+
+
+def overall(state: ProjectState, fail_on: str) -> tuple[str, bool]:
+    """(sentence, passed): passed when no open finding is at or above ``fail_on``."""
+    limit = SEVERITIES.index(fail_on)
+    failing = [
+        f for f in state.findings
+        if f.status == "open" and SEVERITIES.index(f.severity) <= limit
+    ]
+    if failing:
+        n = len(failing)
+        return (
+            f"Does not yet meet the guidance: {n} open finding{'s' if n != 1 else ''} "
+            f"at '{fail_on}' or above.",
+            False,
+        )
+    return f"Meets the guidance: no open finding at '{fail_on}' or above.", True
+
+
+def _sort(f: Finding) -> tuple[int, str, str, int]:
+    return (SEVERITIES.index(f.severity), f.rule, f.source, f.line)
+
+
+def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+    config = get_config(app)
+    sentence, passed = overall(state, config.fail_on)
+    css = "sm-overall-pass" if passed else "sm-overall-fail"
+    out: list[nodes.Node] = [
+        nodes.paragraph("", "", nodes.strong(sentence, sentence), classes=["sm-overall", css])
+    ]
+    checked = f"Checked on {config.today.isoformat()} against " + (
+        ", ".join(f"{title} ({pack} {version})" for pack, title, version, _ in state.packs)
+        or "no guidance pack"
+    ) + "."
+    out.append(nodes.paragraph(text=checked))
+
+    counts: Counter[tuple[str, str]] = Counter((f.severity, f.status) for f in state.findings)
+    summary_rows = []
+    for severity in SEVERITIES:
+        summary_rows.append(
+            [severity]
+            + [str(counts[(severity, status)]) for status in ("open", "waived", "disabled")]
+        )
+    out.append(
+        make_table(
+            ["Severity", "Open", "Waived", "Disabled"],
+            summary_rows,
+            widths=[40, 20, 20, 20],
+            title="Findings by severity",
+            classes=["sm-table", "sm-compliance-summary"],
+            longtable=False,
+        )
+    )
+    findings = sorted(state.findings, key=_sort)
+    if findings:
+        rows = []
+        cell_classes = []
+        for finding in findings:
+            shown, classes = status_cell(finding.status)
+            message: list[nodes.Node] = [nodes.Text(finding.message)]
+            if finding.status == "waived" and finding.reason:
+                message += [nodes.Text(" Waived: "), nodes.emphasis(finding.reason, finding.reason)]
+            item: list[nodes.Node] = (
+                [ref(finding.item)] if finding.item in state.policy.items
+                else [nodes.literal(finding.item, finding.item)]
+            )
+            where = f"{finding.source}:{finding.line}" if finding.source else "conf.py"
+            rows.append(
+                [[nodes.literal(finding.rule, finding.rule)], finding.severity, item,
+                 [nodes.literal(where, where)], message, shown]
+            )
+            cell_classes.append([[], [], [], [], [], classes])
+        out.append(
+            make_table(
+                ["Rule", "Severity", "Item", "Where", "What to do", "Status"],
+                rows,
+                widths=[16, 8, 16, 14, 36, 10],
+                title="Findings",
+                classes=["sm-table", "sm-findings"],
+                cell_classes=cell_classes,
+            )
+        )
+    else:
+        out.append(nodes.paragraph(text="There are no findings."))
+    if state.disabled:
+        disabled = ", ".join(sorted(state.disabled))
+        out.append(
+            nodes.paragraph(
+                text=f"Requirements switched off in conf.py (sm_disable): {disabled}.",
+                classes=["sm-disabled"],
+            )
+        )
+    return out

@@ -1,0 +1,150 @@
+"""``sm-matrix``: requirement traceability — one row per requirement, one column per
+tool (and one for the policy as a whole), with coverage per requirement and per tool.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..model import Item, RequirementInfo, worst
+from ..options import split_list
+from ..project import ProjectState
+from ..render import make_table, ref
+from . import Registration, TableDirective, filtered_ids, sm_table, status_cell, unchanged
+
+POLICY_COLUMN = "policy"
+#: tool columns per table in LaTeX/PDF, so a wide matrix splits instead of overflowing
+PDF_TOOLS_PER_TABLE = 5
+
+
+class MatrixDirective(TableDirective):
+    kind = "matrix"
+    option_spec = {"filter": unchanged, "rows": unchanged, "columns": unchanged}
+
+
+DIRECTIVE = Registration("sm-matrix", MatrixDirective)
+
+
+def columns_of(state: ProjectState, item: Item) -> list[str]:
+    """The matrix columns an item's result belongs to."""
+    if item.kind == "tool":
+        return [item.id]
+    if item.kind == "control":
+        targets = item.links.get("applies-to", [])
+    elif item.kind == "risk":
+        targets = item.links.get("affects", [])
+    else:
+        targets = []
+    tools = [t for t in targets if t in state.policy.items]
+    return tools or [POLICY_COLUMN]
+
+
+def cells(state: ProjectState) -> dict[tuple[str, str], str]:
+    """(rule, column) -> the worst status of the results in that cell."""
+    gathered: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for result in state.results:
+        item = state.policy.items.get(result.item)
+        if item is None:
+            continue
+        for column in columns_of(state, item):
+            gathered[(result.rule, column)].append(result.status)
+    return {key: worst(statuses) for key, statuses in gathered.items()}  # type: ignore[misc]
+
+
+def _select_rows(state: ProjectState, rows_option: str | None) -> list[RequirementInfo]:
+    if not rows_option:
+        return list(state.requirements)
+    wanted = set(split_list(rows_option))
+    return [r for r in state.requirements if r.pack in wanted or r.theme in wanted]
+
+
+def _select_tools(app: Sphinx, state: ProjectState, node: sm_table) -> list[Item]:
+    keep = filtered_ids(app, node, node["options"].get("filter"))
+    tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
+    if columns := node["options"].get("columns"):
+        wanted = set(split_list(columns))
+        tools = [t for t in tools if t.id in wanted or t.fields.get("platform") in wanted]
+    return tools
+
+
+def _coverage(statuses: list[str | None]) -> str:
+    applicable = [s for s in statuses if s is not None and s != "disabled"]
+    if not applicable:
+        return "n/a"
+    met = sum(1 for s in applicable if s in ("met", "waived"))
+    return f"{met} of {len(applicable)}"
+
+
+def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+    requirements = _select_rows(state, node["options"].get("rows"))
+    tools = _select_tools(app, state, node)
+    if not requirements:
+        return [nodes.paragraph(text="No requirements match.", classes=["sm-empty"])]
+    table_cells = cells(state)
+    known = set(state.policy.items) | state.known_ids
+    columns = [t.id for t in tools] + [POLICY_COLUMN]
+    if app.builder.format == "latex":
+        chunks = [
+            columns[i : i + PDF_TOOLS_PER_TABLE]
+            for i in range(0, len(columns), PDF_TOOLS_PER_TABLE)
+        ]
+    else:
+        chunks = [columns]
+    titles = {t.id: t for t in tools}
+    out: list[nodes.Node] = []
+    for number, chunk in enumerate(chunks, 1):
+        rows: list[list[object]] = []
+        cell_classes: list[list[list[str]]] = []
+        for req in requirements:
+            name: list[nodes.Node] = [ref(req.id) if req.id in known else nodes.literal(req.id, req.id)]
+            name += [nodes.Text(f" {req.title} ({req.severity})")]
+            row: list[object] = [name]
+            classes: list[list[str]] = [[]]
+            for column in chunk:
+                shown, css = status_cell(table_cells.get((req.id, column)))
+                row.append(shown)
+                classes.append(css)
+            row.append(_coverage([table_cells.get((req.id, c)) for c in columns]))
+            classes.append(["sm-coverage"])
+            rows.append(row)
+            cell_classes.append(classes)
+        coverage_row: list[object] = [[nodes.strong("Coverage", "Coverage")]]
+        for column in chunk:
+            coverage_row.append(_coverage([table_cells.get((r.id, column)) for r in requirements]))
+        coverage_row.append(
+            _coverage([table_cells.get((r.id, c)) for r in requirements for c in columns])
+        )
+        rows.append(coverage_row)
+        cell_classes.append([["sm-coverage"]] * (len(chunk) + 2))
+        headers = ["Requirement"]
+        for column in chunk:
+            headers.append("Policy" if column == POLICY_COLUMN else titles[column].title)
+        headers.append("Coverage")
+        first = 30 if len(chunk) > 3 else 40
+        rest = (100 - first - 10) // max(len(chunk), 1)
+        title = None
+        if len(chunks) > 1:
+            title = f"Traceability matrix, part {number} of {len(chunks)}"
+        out.append(
+            make_table(
+                headers,
+                rows,  # type: ignore[arg-type]
+                widths=[first] + [rest] * len(chunk) + [10],
+                title=title,
+                classes=["sm-table", "sm-matrix-table"],
+                cell_classes=cell_classes,
+            )
+        )
+        # the tool IDs under the column titles, so every column links to its tool
+        legend = nodes.paragraph(classes=["sm-matrix-columns"])
+        legend += nodes.Text("Columns: ")
+        for index, column in enumerate(c for c in chunk if c != POLICY_COLUMN):
+            if index:
+                legend += nodes.Text(", ")
+            legend += nodes.Text(f"{titles[column].title} ")
+            legend += ref(column)
+        out.append(legend)
+    return out

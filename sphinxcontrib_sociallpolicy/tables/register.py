@@ -1,0 +1,91 @@
+"""``sm-register``: the approved accounts register."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from ..model import Item
+from ..project import ProjectState
+from ..render import make_table, ref
+from . import Registration, TableDirective, filtered_ids, sm_table, unchanged
+
+
+class RegisterDirective(TableDirective):
+    """Every tool with its set-up, people, approval and compliance state."""
+
+    kind = "register"
+    option_spec = {"filter": unchanged}
+
+
+DIRECTIVE = Registration("sm-register", RegisterDirective)
+
+
+def _lines(*pairs: tuple[str, object]) -> list[nodes.Node]:
+    """``Label value; Label value`` for the values that are given."""
+    out: list[nodes.Node] = []
+    for label, value in pairs:
+        if value in (None, "", []):
+            continue
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        if out:
+            out.append(nodes.Text("; "))
+        out.append(nodes.strong(label, label))
+        out.append(nodes.Text(f" {text}"))
+    return out or [nodes.emphasis("not given", "not given")]
+
+
+def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
+    """(words, css state) of a tool: pass, n findings, or waived."""
+    counts: Counter[str] = Counter(
+        f.status for f in state.findings if f.item == tool.id and f.status != "disabled"
+    )
+    if counts["open"]:
+        n = counts["open"]
+        words = f"{n} finding{'s' if n != 1 else ''}"
+        if counts["waived"]:
+            words += f", {counts['waived']} waived"
+        return words, "open"
+    if counts["waived"]:
+        return f"pass ({counts['waived']} waived)", "waived"
+    return "pass", "met"
+
+
+def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+    keep = filtered_ids(app, node, node["options"].get("filter"))
+    tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
+    if not tools:
+        return [nodes.paragraph(text="No tools match.", classes=["sm-empty"])]
+    rows = []
+    cell_classes = []
+    for tool in tools:
+        f = tool.fields
+        words, css = compliance_of(state, tool)
+        name: list[nodes.Node] = [nodes.strong(tool.title, tool.title), nodes.Text(" "), ref(tool.id)]
+        rows.append(
+            [
+                name,
+                _lines(("Platform", f.get("platform")), ("Account", f.get("account")),
+                       ("Visible", f.get("visibility"))),
+                _lines(("Purpose", f.get("purpose")), ("Audience", f.get("audience"))),
+                _lines(("Owner", f.get("owner")), ("Admins", f.get("admins"))),
+                _lines(("Comments", f.get("comments")), ("Membership", f.get("membership")),
+                       ("Moderation", f.get("moderation"))),
+                _lines(("By", f.get("approved-by")), ("On", f.get("approved-on")),
+                       ("Next review", f.get("next-review"))),
+                [nodes.inline(words, words, classes=[f"sm-status-{css}"])],
+            ]
+        )
+        cell_classes.append([[], [], [], [], [], [], [f"sm-cell-{css}"]])
+    return [
+        make_table(
+            ["Tool", "Platform", "Purpose and audience", "People", "Set-up", "Approval",
+             "Compliance"],
+            rows,
+            widths=[18, 13, 16, 15, 15, 13, 10],
+            classes=["sm-table", "sm-register-table"],
+            cell_classes=cell_classes,
+        )
+    ]
