@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .needs import setup_needs
     from .project import setup_project
     from .render import setup_render
+    from .reports import setup_reports
     from .tables import setup_tables
 
     app.setup_extension("sphinx_needs")
@@ -32,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_render(app)
     setup_project(app)
     setup_tables(app)
+    setup_reports(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

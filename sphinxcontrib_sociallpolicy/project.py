@@ -268,11 +268,18 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def add_static(app: Sphinx) -> None:
+    """The stylesheet for HTML; the LaTeX package for LaTeX/PDF."""
     if app.builder.format == "html":
         static = app.config.html_static_path
         if str(STATIC_DIR) not in static:
             static.append(str(STATIC_DIR))
         app.add_css_file("sociallpolicy.css")
+    elif app.builder.format == "latex":
+        from sphinx.util.fileutil import copy_asset_file
+
+        app.add_latex_package("sociallpolicy")
+        Path(app.outdir).mkdir(parents=True, exist_ok=True)
+        copy_asset_file(STATIC_DIR / "sociallpolicy.sty", app.outdir)
 
 
 def setup_project(app: Sphinx) -> None:

@@ -1,0 +1,169 @@
+"""``sm-report.json`` and ``sm-junit.xml``, written into the output folder by every
+builder (html, latex, dummy, ...) when ``sm_reports`` is on.
+
+The report is built from this build's :class:`~.project.ProjectState` as plain data
+(:func:`report_data`), which the ``sociallpolicy check`` command prints in its own
+formats too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .config import SmConfig, get_config
+from .project import ProjectState, get_state
+from .schema import SEVERITIES
+from .tables.compliance import overall
+from .tables.matrix import POLICY_COLUMN, cells
+
+REPORT_JSON = "sm-report.json"
+REPORT_JUNIT = "sm-junit.xml"
+FORMAT_VERSION = 1
+
+
+def generated_at() -> str:
+    """The build time, UTC (``SOURCE_DATE_EPOCH`` honoured, for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    else:
+        moment = dt.datetime.now(tz=dt.UTC)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
+    policy_item = state.policy.policy
+    counts = Counter((f.severity, f.status) for f in state.findings)
+    summary: dict[str, Any] = {
+        "requirements": len(state.requirements),
+        "tools": len(state.policy.of_kind("tool")),
+        "controls": len(state.policy.of_kind("control")),
+        "risks": len(state.policy.of_kind("risk")),
+        "findings": len(state.findings),
+        "open": sum(1 for f in state.findings if f.status == "open"),
+        "waived": sum(1 for f in state.findings if f.status == "waived"),
+        "disabled": sum(1 for f in state.findings if f.status == "disabled"),
+        "by_severity": {
+            severity: {
+                status: counts[(severity, status)] for status in ("open", "waived", "disabled")
+            }
+            for severity in SEVERITIES
+        },
+        "fail_on": config.fail_on,
+        "passed": overall(state, config.fail_on)[1],
+    }
+    table = cells(state)
+    tools = [t.id for t in state.policy.of_kind("tool")]
+    per_requirement = {}
+    for req in state.requirements:
+        statuses = {c: table.get((req.id, c)) for c in [*tools, POLICY_COLUMN]}
+        per_requirement[req.id] = {
+            "severity": req.severity,
+            "pack": req.pack,
+            "met": sum(1 for s in statuses.values() if s in ("met", "waived")),
+            "applicable": sum(1 for s in statuses.values() if s not in (None, "disabled")),
+            "cells": {c: s for c, s in statuses.items() if s is not None},
+        }
+    per_tool = {}
+    for tool in [*tools, POLICY_COLUMN]:
+        statuses = [table.get((r.id, tool)) for r in state.requirements]
+        per_tool[tool] = {
+            "met": sum(1 for s in statuses if s in ("met", "waived")),
+            "applicable": sum(1 for s in statuses if s not in (None, "disabled")),
+        }
+    return {
+        "format": FORMAT_VERSION,
+        "policy": {
+            "id": policy_item.id if policy_item else None,
+            "title": policy_item.title if policy_item else None,
+            "school": policy_item.fields.get("school") if policy_item else None,
+        },
+        "generated": generated_at(),
+        "checked_on": config.today.isoformat(),
+        "guidance": [
+            {"pack": pack, "title": title, "version": version, "source": source}
+            for pack, title, version, source in state.packs
+        ],
+        "disabled": sorted(state.disabled),
+        "summary": summary,
+        "findings": [f.as_dict() for f in sorted(state.findings, key=_order)],
+        "coverage": {"requirements": per_requirement, "tools": per_tool},
+    }
+
+
+def _order(f: Any) -> tuple[str, int, str, str]:
+    return (f.source, f.line, f.rule, f.item)
+
+
+def junit_xml(state: ProjectState) -> bytes:
+    """One testcase per requirement x applicable item; a failure per open finding."""
+    by_key: dict[tuple[str, str], list[Any]] = {}
+    for finding in state.findings:
+        by_key.setdefault((finding.rule, finding.item), []).append(finding)
+    suites = ET.Element("testsuites", name="sociallpolicy")
+    requirements = {r.id: r for r in state.requirements}
+    grouped: dict[str, list[Any]] = {}
+    for result in state.results:
+        pack = requirements[result.rule].pack if result.rule in requirements else "other"
+        grouped.setdefault(pack, []).append(result)
+    # findings without a result (e.g. about waivers) still become test cases
+    seen = {(r.rule, r.item) for r in state.results}
+    extra = [f for f in state.findings if (f.rule, f.item) not in seen]
+    for pack in sorted(grouped) + (["policy"] if extra else []):
+        results = grouped.get(pack, [])
+        suite = ET.SubElement(suites, "testsuite", name=pack)
+        failures = skipped = tests = 0
+        cases: list[tuple[str, str, str]] = [(r.rule, r.item, r.status) for r in results]
+        if pack == "policy":
+            cases += [(f.rule, f.item, f.status) for f in extra]
+        for rule, item, status in cases:
+            tests += 1
+            case = ET.SubElement(suite, "testcase", classname=f"{pack}.{rule}", name=item)
+            for finding in by_key.get((rule, item), []):
+                where = f"{finding.source}:{finding.line}"
+                if finding.status == "open":
+                    failures += 1
+                    failure = ET.SubElement(
+                        case, "failure", message=finding.message, type=finding.severity
+                    )
+                    failure.text = f"{where}: {finding.message}"
+                else:
+                    skipped += 1
+                    skip = ET.SubElement(case, "skipped", message=f"{finding.status}: {finding.reason or finding.message}")
+                    skip.text = where
+                break
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("skipped", str(skipped))
+        suite.set("errors", "0")
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+
+
+def write_reports(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write both reports."""
+    if exception is not None:
+        return
+    config = get_config(app)
+    if not config.reports:
+        return
+    state = get_state(app)
+    outdir = Path(app.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    data = report_data(state, config)
+    (outdir / REPORT_JSON).write_text(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (outdir / REPORT_JUNIT).write_bytes(junit_xml(state))
+
+
+def setup_reports(app: Sphinx) -> None:
+    app.connect("build-finished", write_reports)
