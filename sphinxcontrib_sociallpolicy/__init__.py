@@ -20,6 +20,7 @@ ENV_VERSION = 1
 def setup(app: Sphinx) -> dict[str, Any]:
     from .config import setup_config
     from .directives import setup_directives
+    from .evaluation import setup_evaluation
     from .needs import setup_needs
     from .project import setup_project
     from .render import setup_render
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_render(app)
     setup_project(app)
     setup_tables(app)
+    setup_evaluation(app)
     setup_reports(app)
     return {
         "version": __version__,

@@ -158,14 +158,17 @@ def analyse(app: Sphinx) -> ProjectState:
     policy = collect(app)
     # the project's own needs may be linked to through the project's own link types
     state = ProjectState(policy=policy, known_ids=set(policy.other_ids))
+    app._sm_state = state  # type: ignore[attr-defined]
     for hook in ANALYSERS:
         hook(app, state)
-    check_items(policy, state.known_ids)
-    app._sm_state = state  # type: ignore[attr-defined]
     return state
 
 
-#: further whole-project steps (guidance evaluation, reports), in order
+def check_links(app: Sphinx, state: ProjectState) -> None:
+    check_items(state.policy, state.known_ids)
+
+
+#: the whole-project steps, in order (see setup in evaluation.py)
 ANALYSERS: list[Any] = []
 
 

@@ -94,11 +94,11 @@ def item_block(
     source: tuple[str, int] | None = None,
 ) -> nodes.container:
     """The compact block of one item: title line, facts, then its content."""
-    block = nodes.container(
-        classes=["sm-item", f"sm-item-{item_type.kind}"], ids=[need_id]
-    )
+    block = nodes.container(classes=["sm-item", f"sm-item-{item_type.kind}"])
     if source:
         block.source, block.line = source
+    # the anchor links point to: a target (a label in LaTeX; containers get none)
+    block += nodes.target("", "", ids=[need_id])
     head = nodes.paragraph(classes=["sm-item-title"])
     head += nodes.inline(item_type.title, item_type.title, classes=["sm-kind"])
     head += nodes.Text(" ")
@@ -156,7 +156,8 @@ def policy_block(
     need_id: str, title: str, fields: Mapping[str, Any], content: list[nodes.Node]
 ) -> nodes.container:
     """The policy's key-facts table."""
-    block = nodes.container(classes=["sm-item", "sm-item-policy"], ids=[need_id])
+    block = nodes.container(classes=["sm-item", "sm-item-policy"])
+    block += nodes.target("", "", ids=[need_id])
     rows = []
     for name, field in POLICY_FACTS:
         value = fields.get(field)
@@ -228,6 +229,81 @@ def make_table(
     return table
 
 
+#: a word longer than this gets break points (every BREAK_EVERY characters) in LaTeX
+LONG_WORD = 14
+BREAK_EVERY = 8
+
+
+def _break_points(text: str) -> list[str]:
+    """``text`` cut where LaTeX may break a line: inside runs of more than
+    :data:`LONG_WORD` characters with no space, underscore or hyphen (where a line
+    can already break), every :data:`BREAK_EVERY` characters."""
+    import re
+
+    pieces: list[str] = []
+    current = ""
+    # LaTeX can already break at spaces, hyphens and (our package) underscores
+    for token in re.split(r"([\s_\-]+)", text):
+        if len(token) <= LONG_WORD or not token.strip():
+            current += token
+            continue
+        for start in range(0, len(token), BREAK_EVERY):
+            current += token[start : start + BREAK_EVERY]
+            if start + BREAK_EVERY < len(token):
+                pieces.append(current)
+                current = ""
+    pieces.append(current)
+    return pieces
+
+
+def allow_latex_breaks(tree: nodes.Element) -> None:
+    """Let LaTeX break very long words in ``tree`` (a table or an item block), so
+    nothing runs past its column. User text stays ``Text`` (escaped by the writer);
+    only a constant ``\\allowbreak{}`` is put between the pieces."""
+    for text in list(tree.findall(nodes.Text)):
+        pieces = _break_points(str(text))
+        if len(pieces) == 1:
+            continue
+        parent = text.parent
+        new: list[nodes.Node] = []
+        for index, piece in enumerate(pieces):
+            if index:
+                new.append(nodes.raw("", r"\allowbreak{}", format="latex"))
+            new.append(nodes.Text(piece))
+        position = parent.index(text)
+        parent[position : position + 1] = new
+
+
+def latex_item_breaks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved`` (LaTeX only): long words in item blocks may break."""
+    if app.builder.format != "latex":
+        return
+    for block in doctree.findall(nodes.container):
+        if "sm-item" in block["classes"]:
+            allow_latex_breaks(block)
+
+
+#: link schemes kept in item blocks; any other (javascript:, data:, vbscript:...)
+#: becomes plain text
+SAFE_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
+
+
+def neutralise_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: in item blocks, a link whose address uses a scheme other
+    than :data:`SAFE_SCHEMES` (e.g. ``javascript:``, which docutils recognises in
+    running text) is shown as its text, never as a live link."""
+    import re
+
+    for block in doctree.findall(nodes.container):
+        if "sm-item" not in block["classes"]:
+            continue
+        for ref in list(block.findall(nodes.reference)):
+            uri = ref.get("refuri", "")
+            match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", uri)
+            if match and match.group(1).lower() not in SAFE_SCHEMES:
+                ref.replace_self(nodes.Text(ref.astext()))
+
+
 def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: each :class:`sm_ref` becomes a link to its item's page,
     or stays plain text where the item does not exist (reported as ``sm.link``)."""
@@ -256,3 +332,5 @@ def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_render(app: Sphinx) -> None:
     app.add_node(sm_ref)
     app.connect("doctree-resolved", resolve_refs)
+    app.connect("doctree-resolved", latex_item_breaks, priority=600)
+    app.connect("doctree-resolved", neutralise_links)

@@ -23,6 +23,7 @@ from sphinx_needs.config import NeedsSphinxConfig
 from sphinx_needs.filter_common import filter_needs_view
 
 from ..project import ProjectState, get_state, note_doc
+from ..render import allow_latex_breaks
 
 STATUS_WORDS = {
     "met": "met",
@@ -96,9 +97,20 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         new = builder(app, state, node, docname)
         container = nodes.container(classes=["sm-table-wrapper", f"sm-{node['kind']}"])
         container.extend(new)
-        for table in container.findall(nodes.table):
-            if not table["ids"]:
-                doctree.set_id(table)  # captioned tables need an anchor
+        for number, table in enumerate(container.findall(nodes.table), 1):
+            if not table["ids"]:  # captioned tables need an anchor of their own
+                base = f"sm-{node['kind']}-{number}"
+                table_id, suffix = base, 1
+                while table_id in doctree.ids:
+                    suffix += 1
+                    table_id = f"{base}-{suffix}"
+                table["ids"].append(table_id)
+                doctree.ids[table_id] = table
+        if app.builder.format == "latex":
+            # smaller type, and break points in long words, so tables fit the page
+            allow_latex_breaks(container)
+            container.insert(0, nodes.raw("", r"\begingroup\footnotesize", format="latex"))
+            container.append(nodes.raw("", r"\endgroup", format="latex"))
         node.replace_self(container)
 
 
