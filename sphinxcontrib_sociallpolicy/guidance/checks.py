@@ -1,0 +1,180 @@
+"""Small helpers for checking located YAML data against a hand-written schema.
+
+Each helper raises the caller's error class (:class:`~.errors.PackError` or
+:class:`~.errors.PlatformError`) at the line of the offending value, with a message
+that starts with a label such as ``requirement MOD_PREMODERATION`` and says what is
+wrong and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import PackError
+from .loader import LocatedDict, LocatedList
+
+
+def shown(value: Any) -> str:
+    """A value as the user wrote it, for a message."""
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return repr(text)
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def type_word(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def hint(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for a close match, else ``""``."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a value is: the file, the error class, and the label for messages."""
+
+    path: str
+    label: str
+    error: type[PackError] = PackError
+
+    def fail(self, line: int | None, message: str) -> PackError:
+        prefix = f"{self.label}: " if self.label else ""
+        return self.error(self.path, line, prefix + message)
+
+    def sub(self, label: str) -> Where:
+        return Where(self.path, label, self.error)
+
+
+def expect_mapping(value: Any, line: int, where: Where, what: str) -> LocatedDict:
+    if not isinstance(value, dict):
+        raise where.fail(
+            line, f"{what} must be a mapping of 'key: value' lines, not {type_word(value)}"
+        )
+    if not isinstance(value, LocatedDict):  # pragma: no cover - built by the loader
+        located = LocatedDict(value)
+        located.line = line
+        return located
+    return value
+
+
+def expect_list(value: Any, line: int, where: Where, what: str) -> LocatedList:
+    if not isinstance(value, list):
+        raise where.fail(
+            line,
+            f"{what} must be a list (lines starting with '- '), not {type_word(value)}",
+        )
+    if not isinstance(value, LocatedList):  # pragma: no cover
+        located = LocatedList(value)
+        located.line = line
+        return located
+    return value
+
+
+def check_keys(
+    mapping: LocatedDict,
+    where: Where,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    *,
+    what: str = "",
+) -> None:
+    """Unknown keys (typos) and missing required keys, in file order."""
+    required = list(required)
+    allowed = [*required, *optional]
+    for key in mapping:
+        if key not in allowed:
+            raise where.fail(
+                mapping.key_line(key),
+                f"unknown key {shown(key)}{hint(str(key), allowed)}; "
+                f"{what or 'this entry'} has: {', '.join(allowed)}",
+            )
+    for key in required:
+        if key not in mapping:
+            raise where.fail(
+                mapping.line,
+                f"the required key '{key}' is missing; {what or 'this entry'} needs: "
+                + ", ".join(required),
+            )
+
+
+def get_text(mapping: LocatedDict, key: str, where: Where, *, required: bool = True) -> str:
+    value = mapping.get(key)
+    if value is None and not required and key not in mapping:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise where.fail(
+                mapping.line_of(key),
+                f"'{key}' is {value}, a number; write it in quotes as text, e.g. "
+                f'{key}: "{value}"',
+            )
+        raise where.fail(
+            mapping.line_of(key), f"'{key}' is {shown(value)}; it must be text"
+        )
+    return " ".join(value.split()) if "\n" not in value.strip() else value.strip()
+
+
+def get_bool(mapping: LocatedDict, key: str, where: Where) -> bool:
+    value = mapping.get(key)
+    if not isinstance(value, bool):
+        raise where.fail(
+            mapping.line_of(key), f"'{key}' is {shown(value)}; allowed: true, false"
+        )
+    return value
+
+
+def get_date(mapping: LocatedDict, key: str, where: Where) -> dt.date:
+    value = mapping.get(key)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise where.fail(
+        mapping.line_of(key),
+        f"'{key}' is {shown(value)}; it must be a date written YYYY-MM-DD, e.g. 2026-11-24",
+    )
+
+
+def to_plain(value: Any) -> Any:
+    """Located YAML data as plain dicts and lists (for display and pickling)."""
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value

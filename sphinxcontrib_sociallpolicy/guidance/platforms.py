@@ -1,0 +1,410 @@
+"""The platform catalogue: what each social-media platform allows, with sources.
+
+A catalogue file is YAML::
+
+    catalogue: Oakfield's extra platforms        # optional title
+    digital-consent-age:                          # optional; see below
+      source: UK GDPR Art 8; DPA 2018 s9
+      checked-on: 2026-11-24
+      ages: {default: 16, GB: 13}
+    platforms:
+      - id: facebook                 # lower case with hyphens; tools name it in :platform:
+        name: Facebook
+        category: social-network     # one of CATEGORIES
+        school-controlled: false     # does the school (or its subscription service) run it?
+        min-age: {default: 13, GB: 13, AU: 16}   # per country; EU / EEA cover their
+                                     # members; null: no platform minimum (the school
+                                     # sets it)
+        premoderation: true          # can comments be held for approval?
+        membership-control: true     # can the school approve who joins or follows?
+        private-groups: true         # can it host private groups?
+        accounts:                    # optional: what differs for one kind of account
+          page: {premoderation: false, membership-control: false}
+        source: where the facts come from
+        checked-on: 2026-11-24       # when they were last checked
+        notes: facts still to verify  # optional
+
+:func:`load_catalogue` reads the built-in ``platforms.yaml`` and then each project file
+(``sm_platforms``), in order. A later entry with an ``id`` already known *overrides* it:
+it needs ``id``, ``source`` and ``checked-on`` and changes only the keys it gives
+(``min-age`` and ``accounts`` are merged key by key). An entry with a new ``id`` adds a
+platform and needs every key. Errors are :class:`~.errors.PlatformError` naming the file
+and line.
+
+Minimum ages: :meth:`Catalogue.min_age` looks up the country, then ``EU`` / ``EEA`` for
+their member states, then ``default``. ``digital-consent-age`` holds the age under which
+data-protection law asks for a parent's consent (UK 13); its ``ages`` merge the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..schema import ACCOUNTS
+from .checks import (
+    Where,
+    check_keys,
+    expect_list,
+    expect_mapping,
+    get_bool,
+    get_date,
+    get_text,
+    hint,
+    shown,
+)
+from .errors import PlatformError
+from .loader import load_yaml
+
+#: the built-in catalogue
+BUILTIN_CATALOGUE = Path(__file__).parent / "platforms.yaml"
+
+#: platform categories (rules compare ``platform.category`` with these)
+CATEGORIES = (
+    "social-network",
+    "microblog",
+    "video-sharing",
+    "children-video",
+    "messaging",
+    "chat-community",
+    "visual-social",
+    "professional-network",
+    "collaborative-board",
+    "class-journal",
+    "class-communication",
+    "learning-platform",
+    "blog",
+    "wiki",
+    "website",
+)
+
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+EEA_MEMBERS = EU_MEMBERS | {"IS", "LI", "NO"}
+#: region keys allowed in ``min-age`` and ``ages`` besides country codes
+REGIONS = {"EU": EU_MEMBERS, "EEA": EEA_MEMBERS}
+
+PLATFORM_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COUNTRY_KEY_RE = re.compile(r"^[A-Z]{2}$")
+#: the yes/no facts an ``accounts:`` entry may change
+ACCOUNT_FACTS = ("premoderation", "membership-control", "private-groups")
+
+_FACT_KEYS = (
+    "name",
+    "category",
+    "school-controlled",
+    "min-age",
+    "premoderation",
+    "membership-control",
+    "private-groups",
+)
+_REQUIRED_NEW = ("id", *_FACT_KEYS, "source", "checked-on")
+_REQUIRED_OVERRIDE = ("id", "source", "checked-on")
+_OPTIONAL = ("notes", "accounts")
+
+
+def by_country(ages: Mapping[str, int | None], country: str) -> int | None:
+    """The age for ``country``: its own entry, then EU / EEA, then ``default``."""
+    if country in ages:
+        return ages[country]
+    for region, members in REGIONS.items():
+        if country in members and region in ages:
+            return ages[region]
+    return ages.get("default")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One catalogue entry."""
+
+    id: str
+    name: str
+    category: str
+    school_controlled: bool
+    min_ages: Mapping[str, int | None]
+    premoderation: bool
+    membership_control: bool
+    private_groups: bool
+    source: str
+    checked_on: dt.date
+    notes: str = ""
+    accounts: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)
+    path: str = ""
+    line: int = 0
+
+    def min_age(self, country: str) -> int | None:
+        """The platform's minimum age in ``country`` (None: none set by the
+        platform; the school decides)."""
+        return by_country(self.min_ages, country)
+
+    def fact(self, name: str, account: str | None = None) -> bool:
+        """``premoderation``, ``membership-control`` or ``private-groups`` for an
+        account of kind ``account`` (``page``, ``group`` ...)."""
+        override = self.accounts.get(account or "", {})
+        if name in override:
+            return override[name]
+        return bool(getattr(self, name.replace("-", "_")))
+
+    def value(self, name: str, *, account: str | None, country: str) -> Any:
+        """A catalogue field by its YAML name, as rules read it (``platform.<name>``)."""
+        if name == "min-age":
+            return self.min_age(country)
+        if name in ACCOUNT_FACTS:
+            return self.fact(name, account)
+        return getattr(self, name.replace("-", "_"))
+
+
+@dataclass
+class Catalogue:
+    """Every known platform by ID, and the files they came from."""
+
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    consent_ages: dict[str, int | None] = field(default_factory=dict)
+    consent_source: str = ""
+    consent_checked_on: dt.date | None = None
+    paths: list[Path] = field(default_factory=list)
+
+    def get(self, platform_id: str | None) -> Platform | None:
+        return self.platforms.get(platform_id or "")
+
+    def __contains__(self, platform_id: object) -> bool:
+        return platform_id in self.platforms
+
+    def __iter__(self) -> Iterator[Platform]:
+        return iter(sorted(self.platforms.values(), key=lambda p: p.id))
+
+    def __len__(self) -> int:
+        return len(self.platforms)
+
+    def min_age(self, platform_id: str, country: str) -> int | None:
+        """The minimum age of ``platform_id`` in ``country`` (None: no platform
+        minimum, the school sets it).
+
+        :raises KeyError: the platform is not in the catalogue.
+        """
+        platform = self.platforms.get(platform_id)
+        if platform is None:
+            raise KeyError(
+                f"{platform_id!r} is not in the platform catalogue; known: "
+                + ", ".join(sorted(self.platforms))
+            )
+        return platform.min_age(country)
+
+    def consent_age(self, country: str) -> int | None:
+        """The digital age of consent in ``country`` (under it, a parent consents)."""
+        return by_country(self.consent_ages, country)
+
+
+def _ages(
+    value: Any, line: int, where: Where, key: str, *, need_default: bool
+) -> dict[str, int | None]:
+    mapping = expect_mapping(value, line, where, f"'{key}'")
+    ages: dict[str, int | None] = {}
+    for country, age in mapping.items():
+        at = mapping.key_line(country)
+        if not (
+            isinstance(country, str)
+            and (
+                COUNTRY_KEY_RE.match(country) or country == "default" or country in REGIONS
+            )
+        ):
+            raise where.fail(
+                at,
+                f"'{key}' has the key {shown(country)}; use 'default', a two-letter "
+                "country "
+                "code in capitals (e.g. GB, AU) or EU / EEA",
+            )
+        if age is not None and (
+            isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 25
+        ):
+            raise where.fail(
+                mapping.line_of(country),
+                f"'{key}' for {country} is {shown(age)}; it must be an age from 0 to "
+                "25, or "
+                "null where the platform sets none",
+            )
+        ages[country] = age
+    if need_default and "default" not in ages:
+        raise where.fail(
+            line,
+            f"'{key}' has no 'default'; add the age that applies in other countries "
+            "(null if the platform sets none)",
+        )
+    return ages
+
+
+def _accounts(value: Any, line: int, where: Where) -> dict[str, dict[str, bool]]:
+    mapping = expect_mapping(value, line, where, "'accounts'")
+    out: dict[str, dict[str, bool]] = {}
+    for account, facts in mapping.items():
+        at = mapping.key_line(account)
+        if account not in ACCOUNTS:
+            raise where.fail(
+                at,
+                f"'accounts' has {shown(account)}{hint(str(account), ACCOUNTS)}; allowed: "
+                + ", ".join(ACCOUNTS),
+            )
+        facts = expect_mapping(facts, at, where, f"'accounts' {account}")
+        sub = where.sub(f"{where.label}, accounts {account}")
+        check_keys(facts, sub, (), ACCOUNT_FACTS, what="an account entry")
+        out[account] = {name: get_bool(facts, name, sub) for name in facts}
+    return out
+
+
+def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Platform:
+    where = Where(path, "platform entry", PlatformError)
+    entry = expect_mapping(data, line, where, "a platform entry")
+    pid = entry.get("id")
+    if pid is None:
+        raise where.fail(entry.line, "the required key 'id' is missing")
+    if not isinstance(pid, str) or not PLATFORM_ID_RE.match(pid):
+        raise where.fail(
+            entry.line_of("id"),
+            f"'id' is {shown(pid)}; write the platform ID in lower case with hyphens, "
+            "e.g. youtube-kids",
+        )
+    where = where.sub(f"platform {pid}")
+    base = known.get(pid)
+    check_keys(
+        entry,
+        where,
+        _REQUIRED_OVERRIDE if base else _REQUIRED_NEW,
+        [*_FACT_KEYS, *_OPTIONAL] if base else _OPTIONAL,
+        what="an entry changing a known platform" if base else "a new platform entry",
+    )
+    values: dict[str, Any] = {}
+    if "name" in entry:
+        values["name"] = get_text(entry, "name", where)
+    if "category" in entry:
+        category = entry.get("category")
+        if category not in CATEGORIES:
+            raise where.fail(
+                entry.line_of("category"),
+                f"'category' is {shown(category)}{hint(str(category), CATEGORIES)}; "
+                "allowed: " + ", ".join(CATEGORIES),
+            )
+        values["category"] = category
+    for key in ("school-controlled", *ACCOUNT_FACTS):
+        if key in entry:
+            values[key.replace("-", "_")] = get_bool(entry, key, where)
+    if "min-age" in entry:
+        ages = _ages(
+            entry["min-age"],
+            entry.line_of("min-age"),
+            where,
+            "min-age",
+            need_default=base is None,
+        )
+        values["min_ages"] = {**(base.min_ages if base else {}), **ages}
+    if "accounts" in entry:
+        accounts = _accounts(entry["accounts"], entry.line_of("accounts"), where)
+        merged = {k: dict(v) for k, v in (base.accounts if base else {}).items()}
+        for account, facts in accounts.items():
+            merged.setdefault(account, {}).update(facts)
+        values["accounts"] = merged
+    values["source"] = get_text(entry, "source", where)
+    values["checked_on"] = get_date(entry, "checked-on", where)
+    if "notes" in entry:
+        values["notes"] = get_text(entry, "notes", where)
+    values["path"] = path
+    values["line"] = entry.line
+    if base is not None:
+        if "notes" not in entry:
+            values["notes"] = base.notes
+        return replace(base, **values)
+    return Platform(id=pid, **values)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(path: Path, mtime_ns: int, size: int) -> Any:
+    return load_yaml(path, error=PlatformError)
+
+
+def _read_file(path: Path, catalogue: Catalogue) -> None:
+    spath = str(path)
+    where = Where(spath, "", PlatformError)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise PlatformError(spath, None, "the file does not exist") from None
+    data = _parsed(path, stat.st_mtime_ns, stat.st_size)
+    if data is None:
+        raise where.fail(
+            None,
+            "the file is empty; a catalogue file has 'platforms:' and a list of entries",
+        )
+    top = expect_mapping(data, 1, where, "a catalogue file")
+    check_keys(
+        top,
+        where,
+        ("platforms",),
+        ("catalogue", "digital-consent-age"),
+        what="a catalogue file",
+    )
+    if "catalogue" in top:
+        get_text(top, "catalogue", where)
+    if "digital-consent-age" in top:
+        sub = where.sub("digital-consent-age")
+        consent = expect_mapping(
+            top["digital-consent-age"],
+            top.line_of("digital-consent-age"),
+            sub,
+            "'digital-consent-age'",
+        )
+        check_keys(
+            consent, sub, ("ages", "source", "checked-on"), what="'digital-consent-age'"
+        )
+        ages = _ages(
+            consent["ages"],
+            consent.line_of("ages"),
+            sub,
+            "ages",
+            need_default=not catalogue.consent_ages,
+        )
+        catalogue.consent_ages.update(ages)
+        catalogue.consent_source = get_text(consent, "source", sub)
+        catalogue.consent_checked_on = get_date(consent, "checked-on", sub)
+    entries = expect_list(top["platforms"], top.line_of("platforms"), where, "'platforms'")
+    seen: dict[str, int] = {}
+    for index, data in enumerate(entries):
+        line = entries.line_of(index)
+        platform = _entry(data, line, spath, catalogue.platforms)
+        if platform.id in seen:
+            raise PlatformError(
+                spath,
+                platform.line,
+                f"platform {platform.id} appears twice in this file (first at line "
+                f"{seen[platform.id]}); keep one entry per platform",
+            )
+        seen[platform.id] = platform.line
+        catalogue.platforms[platform.id] = platform
+
+
+def load_catalogue(
+    paths: Sequence[Path | str] = (),
+    *,
+    builtin: bool = True,
+    base_dir: Path | str | None = None,
+) -> Catalogue:
+    """The built-in catalogue (unless ``builtin=False``), then each file of ``paths``
+    in order; later entries add platforms or override them by ``id``. Relative paths
+    are read from ``base_dir`` (the folder of conf.py) when it is given. Files are
+    parsed once while unchanged.
+
+    :raises PlatformError: a file is missing or malformed (file, line, what is wrong).
+    """
+    catalogue = Catalogue()
+    files = [BUILTIN_CATALOGUE, *paths] if builtin else list(paths)
+    for name in files:
+        path = Path(name)
+        if base_dir is not None and not path.is_absolute():
+            path = Path(base_dir) / path
+        catalogue.paths.append(path)
+        _read_file(path, catalogue)
+    return catalogue
