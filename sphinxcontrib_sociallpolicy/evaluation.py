@@ -1,9 +1,9 @@
 """Checking the policy: guidance packs, local requirements, then the warnings.
 
 Runs as whole-project steps of :mod:`.project` (after every document is read), in
-this order: :func:`evaluate_guidance` (the active packs over every item),
-:func:`evaluate_local` (each ``sm-requirement`` is met by a control that
-``:satisfies:`` it), :func:`report_findings` (each open finding at or above
+this order: :func:`evaluate_guidance` (the active packs, and each ``sm-requirement``,
+which is met by a control that ``:satisfies:`` it, over every item),
+:func:`.project.check_links`, :func:`report_findings` (each open finding at or above
 ``sm_fail_on`` becomes a warning ``sm.<rule id>`` at its item's line; lower ones are
 printed as information; waived and disabled ones are only shown in the tables and
 reports).
@@ -11,54 +11,106 @@ reports).
 
 from __future__ import annotations
 
-from sphinx.application import Sphinx
+from typing import Any
 
-from .config import get_config
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .config import _setting_line, get_config
 from .model import Finding, RequirementInfo, Result
 from .project import ANALYSERS, ProjectState, check_links
-from .warnings import finding_subtype, info, warn
+from .warnings import SmWarning, finding_subtype, info, warn
 
 
-def evaluate_local(app: Sphinx, state: ProjectState) -> None:
-    """Local requirements (``sm-requirement``): met when at least one control names
-    the requirement in ``:satisfies:``."""
+def load_guidance(app: Sphinx) -> tuple[list[Any], Any]:
+    """The active packs and the platform catalogue; a file that cannot be read is one
+    ``sm.guidance`` warning at its file and line, and the rest are still used."""
+    from . import guidance
+
     config = get_config(app)
-    for req in state.policy.of_kind("requirement"):
-        severity = req.fields.get("severity", "should")
+    errors: list[guidance.PackError] = []
+    packs = guidance.resolve_packs(config.guidance, config.confdir, errors=errors)
+    try:
+        catalogue = guidance.load_catalogue([config.confdir / p for p in config.platforms])
+    except guidance.PlatformError as error:
+        errors.append(error)
+        catalogue = guidance.load_catalogue([])
+    for error in errors:
+        location = f"{error.path}:{error.line}" if error.line else error.path
+        warn(SmWarning.GUIDANCE, error.message, location)
+    return packs, catalogue
+
+
+def data_files(app: Sphinx) -> list[str]:
+    """The pack and catalogue files this project reads (their edits rebuild the
+    pages that depend on them)."""
+    from . import guidance
+
+    config = get_config(app)
+    files: list[str] = []
+    for name in config.guidance:
+        if name in guidance.BUILTIN_PACKS:
+            files.append(str(guidance.BUILTIN_PACKS[name]))
+        else:
+            files.append(str(config.confdir / name))
+    files.append(str(guidance.BUILTIN_CATALOGUE))
+    files.extend(str(config.confdir / p) for p in config.platforms)
+    return files
+
+
+def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
+    """The active packs (and the policy's own sm-requirements) over every item."""
+    from . import guidance
+
+    config = get_config(app)
+    packs, catalogue = load_guidance(app)
+    state.packs = [(p.id, p.title, p.version, p.source) for p in packs]
+    requirements = guidance.requirements_of(packs)
+    state.known_ids |= {r.id for r in requirements}
+    evaluation = guidance.evaluate(
+        state.policy,
+        requirements,
+        catalogue,
+        country=config.country,
+        today=config.today,
+        disabled=config.disable,
+    )
+    engine_ids = {r.id for r in guidance.ENGINE_RULES}
+    pack_of = {r.id: r.pack for r in requirements}
+    for req in evaluation.requirements:
+        if req.id in engine_ids:
+            continue
         state.requirements.append(
             RequirementInfo(
                 id=req.id,
                 title=req.title,
-                severity=severity,
-                source=req.fields.get("source", "this policy"),
-                theme="local",
-                pack="local",
-                applies_to="policy",
-                text=req.content,
+                severity=req.severity,
+                source=req.source,
+                theme=req.theme,
+                pack=pack_of.get(req.id, "local"),
+                applies_to=", ".join(req.applies_to),
+                text=req.text,
             )
         )
-        met = bool(state.policy.linked_to(req.id, "satisfies"))
-        if req.id in config.disable:
-            status = "disabled"
-        else:
-            status = "met" if met else "open"
-        state.results.append(Result(rule=req.id, item=req.id, status=status))  # type: ignore[arg-type]
-        if not met:
-            state.findings.append(
-                Finding(
-                    rule=req.id,
-                    severity=severity,
-                    item=req.id,
-                    message=(
-                        "no safeguard meets this local requirement; add "
-                        f":satisfies: {req.id} to the sm-control that meets it"
-                    ),
-                    docname=req.docname,
-                    source=req.source,
-                    line=req.line,
-                    status="disabled" if status == "disabled" else "open",
-                )
-            )
+    for result in evaluation.results:
+        if result.status == "not-applicable" or result.rule in engine_ids:
+            continue
+        status = "open" if result.status == "finding" else result.status
+        state.results.append(Result(rule=result.rule, item=result.item, status=status))  # type: ignore[arg-type]
+    state.findings.extend(evaluation.findings)
+    for rule_id in evaluation.unknown_disabled:
+        warn(
+            SmWarning.CONFIG,
+            f"sm_disable names {rule_id}, which is no requirement of the active guidance "
+            "packs or of this policy; check the ID",
+            _setting_line(config.confdir, "sm_disable"),
+        )
+
+
+def note_data_files(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: remember the data files, so that an edit to one marks the
+    whole-project pages for rewriting (see :func:`.project.on_env_get_updated`)."""
+    env.sm_data_files = data_files(app)  # type: ignore[attr-defined]
 
 
 def finding_message(finding: Finding) -> str:
@@ -82,4 +134,5 @@ def report_findings(app: Sphinx, state: ProjectState) -> None:
 
 def setup_evaluation(app: Sphinx) -> None:
     # guidance first: its requirement IDs are valid :satisfies: targets
-    ANALYSERS[:] = [check_links, evaluate_local, report_findings]
+    ANALYSERS[:] = [evaluate_guidance, check_links, report_findings]
+    app.connect("env-updated", note_data_files)
