@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .config import setup_config
     from .directives import setup_directives
     from .evaluation import setup_evaluation
+    from .guidance_directive import setup_guidance_directive
     from .needs import setup_needs
     from .project import setup_project
     from .render import setup_render
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_project(app)
     setup_tables(app)
     setup_evaluation(app)
+    setup_guidance_directive(app)
     setup_reports(app)
     return {
         "version": __version__,

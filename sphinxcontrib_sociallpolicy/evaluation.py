@@ -125,7 +125,8 @@ def report_findings(app: Sphinx, state: ProjectState) -> None:
     for finding in sorted(state.findings, key=lambda f: (f.source, f.line, f.rule, f.item)):
         if finding.status != "open":
             continue
-        location = (finding.docname, finding.line) if finding.docname else None
+        # a policy-level finding with no sm-policy: at the root document
+        location = (finding.docname or app.config.root_doc, finding.line or None)
         if config.warns(finding.severity):
             warn(finding_subtype(finding.rule), finding_message(finding), location)
         else:

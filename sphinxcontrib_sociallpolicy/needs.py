@@ -24,6 +24,14 @@ from .warnings import SmWarning, warn
 
 #: field listing the link options written as ``all`` (expanded to every tool)
 ALL_FIELD = "sm_all"
+#: field naming the guidance pack of a requirement need made by ``sm-guidance``
+PACK_FIELD = "sm_pack"
+#: our own fields beside the options: (name, description, schema)
+EXTRA_FIELDS = (
+    (ALL_FIELD, "sociallpolicy: link options written as 'all'",
+     {"type": "array", "items": {"type": "string"}}),
+    (PACK_FIELD, "sociallpolicy: the guidance pack of a requirement", {"type": "string"}),
+)
 
 
 def field_schema(spec: OptionSpec) -> dict[str, Any]:
@@ -84,14 +92,11 @@ def register_needs(app: Sphinx, config: Config) -> None:
             )
         except NeedsApiConfigWarning:
             pass  # another extension declared it first: use theirs
-    if ALL_FIELD not in project_fields:
+    for name, description, schema in EXTRA_FIELDS:
+        if name in project_fields:
+            continue
         try:
-            add_field(
-                ALL_FIELD,
-                description="sociallpolicy: link options written as 'all'",
-                schema={"type": "array", "items": {"type": "string"}},
-                nullable=True,
-            )
+            add_field(name, description=description, schema=schema, nullable=True)  # type: ignore[arg-type]
         except NeedsApiConfigWarning:
             pass
 

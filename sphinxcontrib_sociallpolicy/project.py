@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx_needs.api import get_needs_view
 
 from .model import Finding, Item, Policy, RequirementInfo, Result
-from .needs import ALL_FIELD
+from .needs import ALL_FIELD, PACK_FIELD
 from .options import split_list
 from .schema import BY_DIRECTIVE, BY_KIND
 from .warnings import SmWarning, warn
@@ -53,7 +53,8 @@ def collect(app: Sphinx) -> Policy:
     others: set[str] = set()
     for need in get_needs_view(app).values():
         item_type = BY_DIRECTIVE.get(need["type"])
-        if item_type is None or need["is_external"]:
+        if item_type is None or need["is_external"] or need.get(PACK_FIELD):
+            # the project's own needs, and the packs' requirements (sm-guidance)
             others.add(need["id"])
             continue
         fields: dict[str, Any] = {}
@@ -95,7 +96,7 @@ def location(item: Item) -> tuple[str, int]:
     return (item.docname, item.line)
 
 
-def check_items(policy: Policy, known_ids: set[str]) -> None:
+def check_items(policy: Policy, known_ids: set[str], root_doc: str = "index") -> None:
     """``sm.link`` for links to missing items or items of the wrong kind;
     ``sm.duplicate`` for a second ``sm-policy``."""
     for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
@@ -136,6 +137,14 @@ def check_items(policy: Policy, known_ids: set[str]) -> None:
                     location(item),
                 )
     policies = policy.of_kind("policy")
+    if not policies and policy.items:
+        warn(
+            SmWarning.DUPLICATE,
+            "this project has policy items but no sm-policy; add exactly one "
+            ".. sm-policy:: with :school: (usually in index.rst), so the policy's "
+            "key facts can be checked",
+            (root_doc, None),
+        )
     for extra in policies[1:]:
         first = policies[0]
         warn(
@@ -165,7 +174,7 @@ def analyse(app: Sphinx) -> ProjectState:
 
 
 def check_links(app: Sphinx, state: ProjectState) -> None:
-    check_items(state.policy, state.known_ids)
+    check_items(state.policy, state.known_ids, app.config.root_doc)
 
 
 #: the whole-project steps, in order (see setup in evaluation.py)
