@@ -43,8 +43,10 @@ class _TolerantOptions(dict):
     @classmethod
     def for_type(cls, item_type: ItemType) -> _TolerantOptions:
         # non-empty: docutils reads no options at all from an empty (falsy) spec
-        return cls.fromkeys([*(o.name for o in item_type.options), *NEED_OPTIONS],
-                            directives.unchanged)
+        spec = cls()
+        for name in [*(o.name for o in item_type.options), *NEED_OPTIONS]:
+            spec[name] = directives.unchanged
+        return spec
 
 
 def env_app(env: Any) -> Sphinx:
@@ -217,7 +219,7 @@ class ItemDirective(SphinxDirective):
                 fields,
                 list(body.children),
                 collapse=collapse,
-                source=(self.env.doc2path(self.env.docname), self.lineno),
+                source=(str(self.env.doc2path(self.env.docname)), self.lineno),
             )
         ]
 
@@ -236,7 +238,7 @@ class PolicyDirective(ItemDirective):
 
     def run(self) -> list[nodes.Node]:
         if not self.arguments:
-            self.arguments = ["Social media policy"]
+            self.arguments: list[str] = ["Social media policy"]
         return super().run()
 
     def _render(

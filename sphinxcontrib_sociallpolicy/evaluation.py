@@ -35,9 +35,9 @@ def load_guidance(app: Sphinx) -> tuple[list[Any], Any]:
     except guidance.PlatformError as error:
         errors.append(error)
         catalogue = guidance.load_catalogue([])
-    for error in errors:
-        location = f"{error.path}:{error.line}" if error.line else error.path
-        warn(SmWarning.GUIDANCE, error.message, location)
+    for problem in errors:
+        location = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        warn(SmWarning.GUIDANCE, problem.message, location)
     return packs, catalogue
 
 

@@ -76,7 +76,8 @@ class GuidanceDirective(SphinxDirective):
         return out
 
     def _requirement(self, pack_id: str, req: Any) -> nodes.Node | None:
-        fields = {"severity": req.severity, "source": "; ".join(req.sources())}
+        fields: dict[str, Any] = {"severity": req.severity, "source": "; ".join(req.sources())}
+        need_fields: dict[str, Any] = {**fields, PACK_FIELD: pack_id}
         try:
             add_need(
                 env_app(self.env),
@@ -89,8 +90,7 @@ class GuidanceDirective(SphinxDirective):
                 content=req.text,
                 hide=True,
                 tags=[pack_id, req.theme],
-                **fields,
-                **{PACK_FIELD: pack_id},
+                **need_fields,
             )
         except InvalidNeedException as error:
             if error.type == "duplicate_id":

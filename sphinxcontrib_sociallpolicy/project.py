@@ -124,7 +124,8 @@ def check_items(policy: Policy, known_ids: set[str], root_doc: str = "index") ->
                         f"is an {BY_KIND[target.kind].directive}, not an {wanted}",
                         location(item),
                     )
-        if item.kind == "waiver" and (target_id := item.fields.get("target")):
+        if item.kind == "waiver" and (waived_for := item.fields.get("target")):
+            target_id = str(waived_for)
             target = policy.items.get(target_id)
             if target is None or target.kind != "tool":
                 what = "is not an item of this policy" if target is None else (
@@ -243,7 +244,7 @@ def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
     # the needs as read: asking for the needs view here would post-process (and
     # freeze) them before the environment is saved
     for need_id, need in sorted(SphinxNeedsData(app.env).get_needs_mutable().items()):
-        places[need_id] = need["docname"] or ""
+        places[need_id] = str(need["docname"] or "")
         if need["type"] in BY_DIRECTIVE:
             digest.update(repr(sorted(need.items())).encode("utf-8", "replace"))
     for path in sorted(getattr(app.env, "sm_data_files", ())):

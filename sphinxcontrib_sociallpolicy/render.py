@@ -10,7 +10,7 @@ in the write phase (:func:`resolve_refs`), when every item's page is known.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -176,7 +176,7 @@ def policy_block(
     return block
 
 
-Cell = str | Sequence[nodes.Node] | nodes.Node
+Cell: TypeAlias = str | Sequence[nodes.Node] | nodes.Node
 
 
 def _cell(value: Cell, classes: Sequence[str] = ()) -> nodes.entry:

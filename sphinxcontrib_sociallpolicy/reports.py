@@ -74,10 +74,10 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
         }
     per_tool = {}
     for tool in [*tools, POLICY_COLUMN]:
-        statuses = [table.get((r.id, tool)) for r in state.requirements]
+        column = [table.get((r.id, tool)) for r in state.requirements]
         per_tool[tool] = {
-            "met": sum(1 for s in statuses if s in ("met", "waived")),
-            "applicable": sum(1 for s in statuses if s not in (None, "disabled")),
+            "met": sum(1 for s in column if s in ("met", "waived")),
+            "applicable": sum(1 for s in column if s not in (None, "disabled")),
         }
     return {
         "format": FORMAT_VERSION,
@@ -124,7 +124,7 @@ def junit_xml(state: ProjectState) -> bytes:
         cases: list[tuple[str, str, str]] = [(r.rule, r.item, r.status) for r in results]
         if pack == "policy":
             cases += [(f.rule, f.item, f.status) for f in extra]
-        for rule, item, status in cases:
+        for rule, item, _status in cases:
             tests += 1
             case = ET.SubElement(suite, "testcase", classname=f"{pack}.{rule}", name=item)
             for finding in by_key.get((rule, item), []):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sm_testing import ROOTS
 
 pytest_plugins = ("sphinx.testing.fixtures",)

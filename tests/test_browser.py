@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from sm_testing import REPO, ROOTS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

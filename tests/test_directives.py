@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from docutils import nodes
+from sm_testing import ROOTS, warnings_of
 
 from sphinxcontrib_sociallpolicy.schema import ITEM_TYPES
-
-from sm_testing import ROOTS, warnings_of
 
 
 def needs_json(app) -> dict:

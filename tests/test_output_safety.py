@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from sm_testing import ROOTS, warnings_of
 
 EXPECTED_WARNING = (

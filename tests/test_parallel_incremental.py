@@ -8,9 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
-
 from sm_testing import ROOTS, warnings_of
+from sphinx.testing.util import SphinxTestApp
 
 
 def build(src: Path, out: Path, *, parallel: int = 0, fresh: bool = False) -> SphinxTestApp:

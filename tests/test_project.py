@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from sm_testing import warnings_of
 
 
