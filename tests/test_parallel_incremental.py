@@ -49,19 +49,23 @@ def project(tmp_path: Path) -> Path:
 
 
 def edit(src: Path) -> None:
-    """Move a tool to a new page, edit a risk, so other pages' links change."""
+    """Move a tool to a new page, add a tool, edit another: the page with the
+    whole-project tables (safeguards.rst) is not touched, yet must show it all."""
     tools = (src / "tools.rst").read_text("utf-8")
     start = tools.index(".. sm-tool:: Parents' Facebook group")
     end = tools.index(".. sm-tool:: Class journals")
     (src / "tools.rst").write_text(tools[:start] + tools[end:], "utf-8")
     (src / "facebook.rst").write_text(
-        "Facebook\n========\n\n" + tools[start:end], "utf-8"
+        "Facebook\n========\n\n" + tools[start:end]
+        + ".. sm-tool:: Added later\n   :id: TOOL_ADDED\n   :platform: blog\n"
+        "   :purpose: discussion\n   :audience: parents\n",
+        "utf-8",
     )
     index = (src / "index.rst").read_text("utf-8")
     (src / "index.rst").write_text(index.replace("   tools\n", "   tools\n   facebook\n"), "utf-8")
-    safeguards = (src / "safeguards.rst").read_text("utf-8")
-    (src / "safeguards.rst").write_text(
-        safeguards.replace(":likelihood: 3", ":likelihood: 5"), "utf-8"
+    tools = (src / "tools.rst").read_text("utf-8")
+    (src / "tools.rst").write_text(
+        tools.replace(":purpose: showcase", ":purpose: showcase, learning"), "utf-8"
     )
 
 
@@ -85,5 +89,25 @@ def test_incremental_build_matches_clean(project: Path, tmp_path: Path, parallel
     assert warnings_of(incremental) == warnings_of(clean) == []
     after = snapshot(incremental)
     assert after == snapshot(clean)
-    # the page that was not edited links to the tool where it now is
-    assert 'href="facebook.html#TOOL_FACEBOOK_GROUP"' in after["pages"]["safeguards.html"]
+    # the page that was not edited links to the tool where it now is, and its
+    # tables show the added tool and the edited one
+    page = after["pages"]["safeguards.html"]
+    assert 'href="facebook.html#TOOL_FACEBOOK_GROUP"' in page
+    assert 'href="facebook.html#TOOL_ADDED"' in page
+    assert "showcase, learning" in page
+
+
+def test_editing_one_field_rewrites_the_table_pages(project: Path, tmp_path: Path):
+    """Only a field of a tool changes (no item added, removed or moved): the page
+    with the whole-project tables is not re-read, yet is rewritten."""
+    out = tmp_path / "incremental"
+    build(project, out, fresh=True)
+    assert "showcase, learning" not in (out / "html" / "safeguards.html").read_text("utf-8")
+    tools = (project / "tools.rst").read_text("utf-8")
+    (project / "tools.rst").write_text(
+        tools.replace(":purpose: showcase", ":purpose: showcase, learning"), "utf-8"
+    )
+    incremental = build(project, out)
+    clean = build(project, tmp_path / "clean", fresh=True)
+    assert snapshot(incremental) == snapshot(clean)
+    assert "showcase, learning" in (out / "html" / "safeguards.html").read_text("utf-8")
