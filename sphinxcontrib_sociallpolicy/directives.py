@@ -17,7 +17,6 @@ import re
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
@@ -33,20 +32,38 @@ from .warnings import SmWarning, warn
 NEED_OPTIONS = ("id", "status", "tags", "collapse", "hide", "style")
 
 
-class _TolerantOptions(dict):
-    """An option spec that lets unknown options through, so the directive can name
-    them in an ``sm.option`` warning instead of docutils dropping the whole item."""
+#: an option line of a directive block: ``:name: value`` or a flag ``:name:``
+OPTION_LINE = re.compile(r"^:([^:\s][^:]*?):(?:\s+(.*?))?\s*$")
 
-    def __missing__(self, key: str) -> Any:
-        return directives.unchanged
 
-    @classmethod
-    def for_type(cls, item_type: ItemType) -> _TolerantOptions:
-        # non-empty: docutils reads no options at all from an empty (falsy) spec
-        spec = cls()
-        for name in [*(o.name for o in item_type.options), *NEED_OPTIONS]:
-            spec[name] = directives.unchanged
-        return spec
+def split_block(text: str) -> tuple[str, dict[str, str], list[str]]:
+    """The title and the options of a directive block.
+
+    The directives read their options themselves, from the block docutils passes
+    as the argument, instead of through docutils' option parsing (which parses
+    every value as a reStructuredText field list, a large part of the cost of a
+    policy with thousands of items). The first ``:name:`` line ends the title; a
+    line that is not an option line continues the previous option's value.
+
+    :return: ``(title, options, repeated option names)``
+    """
+    title: list[str] = []
+    options: dict[str, str] = {}
+    repeated: list[str] = []
+    current: str | None = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        match = OPTION_LINE.match(stripped)
+        if match:
+            current = match.group(1)
+            if current in options:
+                repeated.append(current)
+            options[current] = match.group(2) or ""
+        elif current is None:
+            title.append(stripped)
+        elif stripped:
+            options[current] = f"{options[current]} {stripped}".strip()
+    return " ".join(" ".join(title).split()), options, repeated
 
 
 def env_app(env: Any) -> Sphinx:
@@ -86,25 +103,31 @@ class ItemDirective(SphinxDirective):
     """Base of the item directives; subclasses set :attr:`item_type`."""
 
     item_type: ClassVar[ItemType]
+    #: the title when the directive gives none (else a missing title is an error)
+    default_title: ClassVar[str] = ""
     has_content = True
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, Any]]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "item_type" in cls.__dict__:
-            cls.option_spec = _TolerantOptions.for_type(cls.item_type)
+    # no spec: the title and the option lines reach run() as the argument, and
+    # split_block() reads them (see there)
+    option_spec = None
 
     def _warn(self, message: str, subtype: SmWarning = SmWarning.OPTION) -> None:
-        warn(subtype, f"{self.item_type.directive} {self._label}: {message}", self._location)
+        warn(
+            subtype, f"{self.item_type.directive} {self._label}: {message}", self._location
+        )
 
     def run(self) -> list[nodes.Node]:
         self._location = (self.env.docname, self.lineno)
         item_type = self.item_type
-        title = " ".join(self.arguments[0].split()) if self.arguments else ""
+        title, self.options, repeated = split_block(
+            self.arguments[0] if self.arguments else ""
+        )
+        title = title or self.default_title
         self._label = repr(title) if title else "(no title)"
+        for name in dict.fromkeys(repeated):
+            self._warn(f":{name}: is given more than once; the last one is used")
         known = {opt.name: opt for opt in item_type.options}
 
         need_id = self._need_id(title)
@@ -120,7 +143,10 @@ class ItemDirective(SphinxDirective):
                 )
 
         if not title:
-            self._warn(f"has no title; write it after the directive: .. {item_type.directive}:: Title")
+            self._warn(
+                "has no title; write it after the directive: "
+                f".. {item_type.directive}:: Title"
+            )
             title = need_id
 
         fields: dict[str, Any] = {}
@@ -205,19 +231,24 @@ class ItemDirective(SphinxDirective):
             if spec.default is not None and spec.field not in fields:
                 fields[spec.field] = parse_value(spec, spec.default)
 
-    def _render(
-        self, need_id: str, title: str, fields: dict[str, Any], collapse: bool
-    ) -> list[nodes.Node]:
+    def _content(self) -> list[nodes.Node]:
+        """The directive's content, parsed, with unsafe links shown as text."""
         body = nodes.container()
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, body)
+            render.neutralise_links(body)
+        return list(body.children)
+
+    def _render(
+        self, need_id: str, title: str, fields: dict[str, Any], collapse: bool
+    ) -> list[nodes.Node]:
         return [
             render.item_block(
                 self.item_type,
                 need_id,
                 title,
                 fields,
-                list(body.children),
+                self._content(),
                 collapse=collapse,
                 source=(str(self.env.doc2path(self.env.docname)), self.lineno),
             )
@@ -226,6 +257,7 @@ class ItemDirective(SphinxDirective):
 
 class PolicyDirective(ItemDirective):
     item_type = POLICY
+    default_title = "Social media policy"
 
     def _need_id(self, title: str) -> str:
         if "id" in self.options:
@@ -236,18 +268,10 @@ class PolicyDirective(ItemDirective):
         super()._defaults(fields)
         fields.setdefault("country", self.config.sm_country)
 
-    def run(self) -> list[nodes.Node]:
-        if not self.arguments:
-            self.arguments: list[str] = ["Social media policy"]
-        return super().run()
-
     def _render(
         self, need_id: str, title: str, fields: dict[str, Any], collapse: bool
     ) -> list[nodes.Node]:
-        body = nodes.container()
-        if self.content:
-            self.state.nested_parse(self.content, self.content_offset, body)
-        return [render.policy_block(need_id, title, fields, list(body.children))]
+        return [render.policy_block(need_id, title, fields, self._content())]
 
 
 class ToolDirective(ItemDirective):

@@ -49,7 +49,9 @@ class GuidanceDirective(SphinxDirective):
             self.env.note_dependency(str(path))
         out: list[nodes.Node] = []
         if not packs:
-            out.append(nodes.paragraph(text="No guidance pack is active (sm_guidance is empty)."))
+            out.append(
+                nodes.paragraph(text="No guidance pack is active (sm_guidance is empty).")
+            )
             return out
         for pack in packs:
             section = nodes.container(classes=["sm-guidance-pack"])
@@ -59,7 +61,8 @@ class GuidanceDirective(SphinxDirective):
             if pack.shared:
                 shared = ", ".join(pack.shared)
                 section += nodes.paragraph(
-                    text=f"Also required by this pack, and listed under an earlier pack: {shared}."
+                    text="Also required by this pack, and listed under an earlier pack: "
+                    f"{shared}."
                 )
             by_theme: dict[str, list[Any]] = {}
             for req in pack.requirements:
@@ -76,7 +79,10 @@ class GuidanceDirective(SphinxDirective):
         return out
 
     def _requirement(self, pack_id: str, req: Any) -> nodes.Node | None:
-        fields: dict[str, Any] = {"severity": req.severity, "source": "; ".join(req.sources())}
+        fields: dict[str, Any] = {
+            "severity": req.severity,
+            "source": "; ".join(req.sources()),
+        }
         need_fields: dict[str, Any] = {**fields, PACK_FIELD: pack_id}
         try:
             add_need(
@@ -102,7 +108,11 @@ class GuidanceDirective(SphinxDirective):
                     (self.env.docname, self.lineno),
                 )
             else:
-                warn(SmWarning.GUIDANCE, f"sm-guidance: {error.message}", (self.env.docname, self.lineno))
+                warn(
+                    SmWarning.GUIDANCE,
+                    f"sm-guidance: {error.message}",
+                    (self.env.docname, self.lineno),
+                )
             return None
         block = render.item_block(
             REQUIREMENT, req.id, req.title, fields, [nodes.paragraph(text=req.text)]

@@ -28,8 +28,11 @@ ALL_FIELD = "sm_all"
 PACK_FIELD = "sm_pack"
 #: our own fields beside the options: (name, description, schema)
 EXTRA_FIELDS = (
-    (ALL_FIELD, "sociallpolicy: link options written as 'all'",
-     {"type": "array", "items": {"type": "string"}}),
+    (
+        ALL_FIELD,
+        "sociallpolicy: link options written as 'all'",
+        {"type": "array", "items": {"type": "string"}},
+    ),
     (PACK_FIELD, "sociallpolicy: the guidance pack of a requirement", {"type": "string"}),
 )
 

@@ -18,7 +18,9 @@ ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AGE_RANGE_RE = re.compile(r"^(\d{1,2})\s*-\s*(\d{1,2})$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"
+)
 DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
@@ -116,7 +118,9 @@ def parse_value(spec: OptionSpec, raw: str | None) -> Any:
                 bad.append(item)
         if bad:
             raise OptionError(
-                "has " + ", ".join(repr(b) for b in bad) + " which "
+                "has "
+                + ", ".join(repr(b) for b in bad)
+                + " which "
                 + ("is" if len(bad) == 1 else "are")
                 + " not allowed"
             )

@@ -128,8 +128,10 @@ def check_items(policy: Policy, known_ids: set[str], root_doc: str = "index") ->
             target_id = str(waived_for)
             target = policy.items.get(target_id)
             if target is None or target.kind != "tool":
-                what = "is not an item of this policy" if target is None else (
-                    f"is an {BY_KIND[target.kind].directive}, not an sm-tool"
+                what = (
+                    "is not an item of this policy"
+                    if target is None
+                    else (f"is an {BY_KIND[target.kind].directive}, not an sm-tool")
                 )
                 warn(
                     SmWarning.LINK,

@@ -59,7 +59,9 @@ def refs(ids: Iterable[str]) -> list[nodes.Node]:
     return out
 
 
-def value_nodes(spec: OptionSpec, value: Any, *, all_links: Sequence[str] = ()) -> list[nodes.Node]:
+def value_nodes(
+    spec: OptionSpec, value: Any, *, all_links: Sequence[str] = ()
+) -> list[nodes.Node]:
     """A typed option value as inline nodes."""
     if spec.is_link:
         if spec.field in all_links:
@@ -168,7 +170,10 @@ def policy_block(
             shown = [nodes.Text(text)]
         rows.append([[nodes.Text(name)], shown])
     table = make_table(
-        ["Key fact", "Value"], rows, widths=[40, 60], title=f"Key facts: {title}",
+        ["Key fact", "Value"],
+        rows,
+        widths=[40, 60],
+        title=f"Key facts: {title}",
         classes=["sm-table", "sm-key-facts"],
     )
     block += table
@@ -205,7 +210,9 @@ def make_table(
 ) -> nodes.table:
     """A docutils table with set column widths (LaTeX uses them; long tables break
     across pages)."""
-    table = nodes.table(classes=[*classes, "colwidths-given", *(["longtable"] if longtable else [])])
+    table = nodes.table(
+        classes=[*classes, "colwidths-given", *(["longtable"] if longtable else [])]
+    )
     if title:
         table += nodes.title(title, title)
     group = nodes.tgroup(cols=len(headers))
@@ -288,20 +295,17 @@ def latex_item_breaks(app: Sphinx, doctree: nodes.document, docname: str) -> Non
 SAFE_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
 
 
-def neutralise_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: in item blocks, a link whose address uses a scheme other
-    than :data:`SAFE_SCHEMES` (e.g. ``javascript:``, which docutils recognises in
-    running text) is shown as its text, never as a live link."""
+def neutralise_links(tree: nodes.Element) -> None:
+    """In an item's content, a link whose address uses a scheme other than
+    :data:`SAFE_SCHEMES` (e.g. ``javascript:``, which docutils recognises in running
+    text) is shown as its text, never as a live link. Run when the item is read."""
     import re
 
-    for block in doctree.findall(nodes.container):
-        if "sm-item" not in block["classes"]:
-            continue
-        for ref in list(block.findall(nodes.reference)):
-            uri = ref.get("refuri", "")
-            match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", uri)
-            if match and match.group(1).lower() not in SAFE_SCHEMES:
-                ref.replace_self(nodes.Text(ref.astext()))
+    for ref in list(tree.findall(nodes.reference)):
+        uri = ref.get("refuri", "")
+        match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", uri)
+        if match and match.group(1).lower() not in SAFE_SCHEMES:
+            ref.replace_self(nodes.Text(ref.astext()))
 
 
 def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -333,4 +337,3 @@ def setup_render(app: Sphinx) -> None:
     app.add_node(sm_ref)
     app.connect("doctree-resolved", resolve_refs)
     app.connect("doctree-resolved", latex_item_breaks, priority=600)
-    app.connect("doctree-resolved", neutralise_links)

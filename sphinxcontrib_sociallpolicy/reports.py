@@ -53,7 +53,8 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
         "disabled": sum(1 for f in state.findings if f.status == "disabled"),
         "by_severity": {
             severity: {
-                status: counts[(severity, status)] for status in ("open", "waived", "disabled")
+                status: counts[(severity, status)]
+                for status in ("open", "waived", "disabled")
             }
             for severity in SEVERITIES
         },
@@ -137,7 +138,11 @@ def junit_xml(state: ProjectState) -> bytes:
                     failure.text = f"{where}: {finding.message}"
                 else:
                     skipped += 1
-                    skip = ET.SubElement(case, "skipped", message=f"{finding.status}: {finding.reason or finding.message}")
+                    skip = ET.SubElement(
+                        case,
+                        "skipped",
+                        message=f"{finding.status}: {finding.reason or finding.message}",
+                    )
                     skip.text = where
                 break
         suite.set("tests", str(tests))

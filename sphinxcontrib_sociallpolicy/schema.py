@@ -101,11 +101,11 @@ class OptionSpec:
     link_to: tuple[str, ...] = ()
     #: ``all`` is allowed in a link list (``:applies-to: all``)
     allow_all: bool = False
+    #: the sphinx-needs field (or link type) name: the option with ``_``
+    field: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def field(self) -> str:
-        """The sphinx-needs field (or link type) name: the option with ``_``."""
-        return self.name.replace("-", "_")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", self.name.replace("-", "_"))
 
     @property
     def is_link(self) -> bool:
@@ -121,9 +121,11 @@ class OptionSpec:
 
 
 ALLOWED_WORDS = {
-    "text": lambda o: "a platform ID from the platform catalogue, e.g. facebook"
-    if o.name == "platform"
-    else "any text",
+    "text": lambda o: (
+        "a platform ID from the platform catalogue, e.g. facebook"
+        if o.name == "platform"
+        else "any text"
+    ),
     "choice": lambda o: "one of " + ", ".join(o.values),
     "choices": lambda o: "one or more of " + ", ".join(o.values) + " (comma-separated)",
     "date": lambda o: "a date written YYYY-MM-DD, e.g. 2026-09-01",
@@ -135,8 +137,10 @@ ALLOWED_WORDS = {
     "domains": lambda o: "one or more email domains, e.g. oakfield.sch.uk",
     "url": lambda o: "a web address starting with https:// or http://",
     "id": lambda o: "one ID in capitals with underscores, e.g. TOOL_FACEBOOK_PAGE",
-    "ids": lambda o: "one or more IDs in capitals with underscores, comma-separated"
-    + (", or all" if o.allow_all else ""),
+    "ids": lambda o: (
+        "one or more IDs in capitals with underscores, comma-separated"
+        + (", or all" if o.allow_all else "")
+    ),
     "people": lambda o: "one or more names, comma-separated",
 }
 
@@ -245,7 +249,13 @@ CONTROL = ItemType(
     help="A safeguard the school puts in place.",
     content="What is done, by whom, and how it is recorded.",
     options=(
-        _o("kind", "choice", "What kind of safeguard it is.", values=CONTROL_KINDS, required=True),
+        _o(
+            "kind",
+            "choice",
+            "What kind of safeguard it is.",
+            values=CONTROL_KINDS,
+            required=True,
+        ),
         _o(
             "applies-to",
             "ids",
@@ -286,7 +296,11 @@ RISK = ItemType(
             link_to=("control",),
         ),
         _o("residual-likelihood", "score", "How likely it is with the safeguards, 1-5."),
-        _o("residual-impact", "score", "How much harm it would do with the safeguards, 1-5."),
+        _o(
+            "residual-impact",
+            "score",
+            "How much harm it would do with the safeguards, 1-5.",
+        ),
         _o("owner", "people", "Who owns the risk."),
         _o("assessed-by", "people", "Who assessed it."),
         _o("assessed-on", "date", "When it was assessed."),
@@ -302,7 +316,13 @@ REQUIREMENT = ItemType(
     help="A local requirement beyond the guidance packs.",
     content="The requirement itself.",
     options=(
-        _o("severity", "choice", "How strongly it is required.", values=SEVERITIES, default="should"),
+        _o(
+            "severity",
+            "choice",
+            "How strongly it is required.",
+            values=SEVERITIES,
+            default="should",
+        ),
         _o("source", "text", "Where it comes from (document and section)."),
     ),
 )
@@ -316,7 +336,12 @@ WAIVER = ItemType(
     help="An approved, dated exception to one requirement.",
     content="The reason for the exception.",
     options=(
-        _o("requirement", "id", "The rule ID waived, e.g. MOD_PREMODERATION.", required=True),
+        _o(
+            "requirement",
+            "id",
+            "The rule ID waived, e.g. MOD_PREMODERATION.",
+            required=True,
+        ),
         _o("target", "id", "The tool it applies to; the whole policy when absent."),
         _o("approved-by", "text", "Who approved the exception."),
         _o("expires", "date", "When the exception ends."),

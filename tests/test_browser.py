@@ -17,8 +17,13 @@ from sm_testing import REPO, ROOTS
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 SHOTS = REPO / "test-output"
-TABLES = ("sm-register-table", "sm-risk-table", "sm-heatmap", "sm-matrix-table",
-          "sm-compliance-summary")
+TABLES = (
+    "sm-register-table",
+    "sm-risk-table",
+    "sm-heatmap",
+    "sm-matrix-table",
+    "sm-compliance-summary",
+)
 
 CHECK_TABLES = """
 const wanted = arguments[0];
@@ -49,10 +54,18 @@ def browser_or_skip():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,1600"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+    ):
         options.add_argument(flag)
     return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
 
@@ -64,9 +77,21 @@ def test_tables_render_and_fit_in_a_browser(theme: str, tmp_path: Path):
     shutil.copytree(ROOTS / "test-hostile", src)
     out = tmp_path / "html"
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", f"html_theme={theme}",
-         str(src), str(out)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-D",
+            f"html_theme={theme}",
+            str(src),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     driver = browser_or_skip()
@@ -77,6 +102,10 @@ def test_tables_render_and_fit_in_a_browser(theme: str, tmp_path: Path):
             report = driver.execute_script(CHECK_TABLES, list(TABLES))
             SHOTS.mkdir(exist_ok=True)
             driver.save_screenshot(str(SHOTS / f"tables-{theme}-{width}.png"))
-            assert report == {"missing": [], "empty": [], "overflow": []}, (theme, width, report)
+            assert report == {"missing": [], "empty": [], "overflow": []}, (
+                theme,
+                width,
+                report,
+            )
     finally:
         driver.quit()

@@ -40,7 +40,10 @@ def test_items_build_clean_and_every_option_is_a_field(app):
     assert risk["likelihood"] == 3 and risk["impact"] == 4
     assert risk["mitigated_by"] == ["CTRL_PREMODERATION", "CTRL_STAFF_TRAINING"]
     # `all` is expanded to every tool, and sphinx-needs builds the back links
-    assert ours["CTRL_STAFF_TRAINING"]["applies_to"] == ["TOOL_FACEBOOK_GROUP", "TOOL_SEESAW"]
+    assert ours["CTRL_STAFF_TRAINING"]["applies_to"] == [
+        "TOOL_FACEBOOK_GROUP",
+        "TOOL_SEESAW",
+    ]
     assert "CTRL_STAFF_TRAINING" in ours["TOOL_SEESAW"]["applies_to_back"]
     assert ours["POLICY"]["review_cycle"] == 12
     assert ours["POLICY"]["country"] == "GB"
@@ -112,5 +115,8 @@ def test_doctree_has_no_leftover_placeholders(app):
     app.build()
     doctree = app.env.get_and_resolve_doctree("safeguards", app.builder)
     assert not list(doctree.findall(sm_ref))
-    links = [n["refid"] if "refid" in n else n.get("refuri") for n in doctree.findall(nodes.reference)]
+    links = [
+        n["refid"] if "refid" in n else n.get("refuri")
+        for n in doctree.findall(nodes.reference)
+    ]
     assert any("TOOL_FACEBOOK_GROUP" in str(link) for link in links)

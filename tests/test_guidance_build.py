@@ -40,11 +40,21 @@ def build(src: Path, out: Path, builder: str = "html", **overrides) -> SphinxTes
 
 def plant_gaps(src: Path) -> None:
     edit(src, "index.rst", ":next-review: 2027-09-01", ":next-review: 2026-10-01")
-    edit(src, "tools.rst", ":contact-email: office@oakfield.sch.uk", ":contact-email: kbrown@gmail.com")
+    edit(
+        src,
+        "tools.rst",
+        ":contact-email: office@oakfield.sch.uk",
+        ":contact-email: kbrown@gmail.com",
+    )
     edit(src, "tools.rst", ":comments: premoderated", ":comments: open")
     edit(src, "safeguards.rst", ":last-done: 2026-09-02", ":last-done: 2025-01-01")
-    edit(src, "safeguards.rst", ":assessed-on: 2026-09-01", ":assessed-on: 2025-01-01",
-         after=".. sm-risk:: A stranger")
+    edit(
+        src,
+        "safeguards.rst",
+        ":assessed-on: 2026-09-01",
+        ":assessed-on: 2025-01-01",
+        after=".. sm-risk:: A stranger",
+    )
 
 
 def rules(app) -> list[tuple[str, str]]:
@@ -66,7 +76,9 @@ def test_compliant_policy_builds_clean(policy: Path, tmp_path: Path):
     assert 'href="appendix.html#GOV_LINKED_POLICIES"' in safeguards
 
 
-def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(policy: Path, tmp_path: Path):
+def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(
+    policy: Path, tmp_path: Path
+):
     plant_gaps(policy)
     app = build(policy, tmp_path / "out")
     assert rules(app) == [
@@ -85,8 +97,11 @@ def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(policy: Path,
     report = json.loads((Path(app.outdir) / "sm-report.json").read_text("utf-8"))
     assert report["summary"]["passed"] is False
     assert report["summary"]["by_severity"]["must"]["open"] == 5
-    found = {(f["rule"], f["item"], f["source"], f["line"]) for f in report["findings"]
-             if f["status"] == "open" and f["severity"] == "must"}
+    found = {
+        (f["rule"], f["item"], f["source"], f["line"])
+        for f in report["findings"]
+        if f["status"] == "open" and f["severity"] == "must"
+    }
     assert ("MOD_PREMODERATION", "TOOL_FACEBOOK_GROUP", "tools.rst", 4) in found
     junit = ET.parse(Path(app.outdir) / "sm-junit.xml").getroot()
     failures = [c for c in junit.iter("testcase") if c.find("failure") is not None]
@@ -96,9 +111,14 @@ def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(policy: Path,
     }
     # one test case per requirement x applicable item: every rule with a result on
     # the Facebook tool has its case
-    cases = {(c.get("classname").split(".", 1)[1], c.get("name")) for c in junit.iter("testcase")}
-    on_tool = [rule for rule, cov in report["coverage"]["requirements"].items()
-               if "TOOL_FACEBOOK_GROUP" in cov["cells"]]
+    cases = {
+        (c.get("classname").split(".", 1)[1], c.get("name")) for c in junit.iter("testcase")
+    }
+    on_tool = [
+        rule
+        for rule, cov in report["coverage"]["requirements"].items()
+        if "TOOL_FACEBOOK_GROUP" in cov["cells"]
+    ]
     assert len(on_tool) > 20
     assert all((rule, "TOOL_FACEBOOK_GROUP") in cases for rule in on_tool)
 
@@ -125,7 +145,9 @@ WAIVER = """
 def test_waiver_turns_a_finding_into_waived(policy: Path, tmp_path: Path):
     edit(policy, "tools.rst", ":comments: premoderated", ":comments: open")
     (policy / "safeguards.rst").write_text(
-        (policy / "safeguards.rst").read_text("utf-8") + WAIVER.format(expires="2027-02-14"), "utf-8"
+        (policy / "safeguards.rst").read_text("utf-8")
+        + WAIVER.format(expires="2027-02-14"),
+        "utf-8",
     )
     app = build(policy, tmp_path / "out")
     assert warnings_of(app) == []
@@ -142,7 +164,9 @@ def test_waiver_turns_a_finding_into_waived(policy: Path, tmp_path: Path):
 def test_expired_waiver_is_a_finding_and_waives_nothing(policy: Path, tmp_path: Path):
     edit(policy, "tools.rst", ":comments: premoderated", ":comments: open")
     (policy / "safeguards.rst").write_text(
-        (policy / "safeguards.rst").read_text("utf-8") + WAIVER.format(expires="2026-11-01"), "utf-8"
+        (policy / "safeguards.rst").read_text("utf-8")
+        + WAIVER.format(expires="2026-11-01"),
+        "utf-8",
     )
     app = build(policy, tmp_path / "out")
     text = (policy / "safeguards.rst").read_text("utf-8")
@@ -151,8 +175,9 @@ def test_expired_waiver_is_a_finding_and_waives_nothing(policy: Path, tmp_path: 
         (f"SRC/safeguards.rst:{waiver_line}", "[sm.waiver_expired]"),
         ("SRC/tools.rst:4", "[sm.mod_premoderation]"),
     ]
-    assert "The waiver WAIVER_PILOT of MOD_PREMODERATION expired on 2026-11-01" in "\n".join(
-        warnings_of(app)
+    assert (
+        "The waiver WAIVER_PILOT of MOD_PREMODERATION expired on 2026-11-01"
+        in "\n".join(warnings_of(app))
     )
 
 
@@ -170,7 +195,9 @@ def test_disabled_rule_is_listed_not_warned(policy: Path, tmp_path: Path):
     assert warnings_of(app) == []
     report = json.loads((Path(app.outdir) / "sm-report.json").read_text("utf-8"))
     assert report["disabled"] == ["MOD_PREMODERATION"]
-    assert [f["status"] for f in report["findings"] if f["rule"] == "MOD_PREMODERATION"] == ["disabled"]
+    assert [
+        f["status"] for f in report["findings"] if f["rule"] == "MOD_PREMODERATION"
+    ] == ["disabled"]
     appendix = (Path(app.outdir) / "appendix.html").read_text("utf-8")
     assert "switched off in conf.py (sm_disable): MOD_PREMODERATION" in appendix
 
@@ -205,14 +232,20 @@ requirements:
 def test_project_pack_and_editing_it_rebuilds_tables(policy: Path, tmp_path: Path):
     (policy / "trust.yaml").write_text(LOCAL_PACK, "utf-8")
     conf = policy / "conf.py"
-    conf.write_text(conf.read_text("utf-8").replace(
-        'sm_guidance = ["kent-2010", "uk-online-safety"]',
-        'sm_guidance = ["kent-2010", "uk-online-safety", "trust.yaml"]'), "utf-8")
+    conf.write_text(
+        conf.read_text("utf-8").replace(
+            'sm_guidance = ["kent-2010", "uk-online-safety"]',
+            'sm_guidance = ["kent-2010", "uk-online-safety", "trust.yaml"]',
+        ),
+        "utf-8",
+    )
     out = tmp_path / "incremental"
     first = build(policy, out)
     assert rules(first) == [("SRC/tools.rst:24", "[sm.trust_justified]")]
     # edit the pack only: the severity drops to may; the appendix and tables follow
-    (policy / "trust.yaml").write_text(LOCAL_PACK.replace("severity: must", "severity: may"), "utf-8")
+    (policy / "trust.yaml").write_text(
+        LOCAL_PACK.replace("severity: must", "severity: may"), "utf-8"
+    )
     second = build(policy, out)
     assert warnings_of(second) == []
     build(policy, tmp_path / "clean")
@@ -226,11 +259,19 @@ def test_project_pack_and_editing_it_rebuilds_tables(policy: Path, tmp_path: Pat
     assert "Every tool's choice is justified (may)" in appendix
 
 
-def test_broken_pack_is_one_located_error_and_the_rest_still_work(policy: Path, tmp_path: Path):
-    (policy / "trust.yaml").write_text(LOCAL_PACK.replace("severity: must", "severity: critical"), "utf-8")
+def test_broken_pack_is_one_located_error_and_the_rest_still_work(
+    policy: Path, tmp_path: Path
+):
+    (policy / "trust.yaml").write_text(
+        LOCAL_PACK.replace("severity: must", "severity: critical"), "utf-8"
+    )
     conf = policy / "conf.py"
-    conf.write_text(conf.read_text("utf-8").replace(
-        '"uk-online-safety"]', '"uk-online-safety", "trust.yaml"]'), "utf-8")
+    conf.write_text(
+        conf.read_text("utf-8").replace(
+            '"uk-online-safety"]', '"uk-online-safety", "trust.yaml"]'
+        ),
+        "utf-8",
+    )
     plant_gaps(policy)
     app = build(policy, tmp_path / "out")
     lines = warnings_of(app)

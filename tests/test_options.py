@@ -59,7 +59,11 @@ def test_every_kind_in_use_has_cases():
 @pytest.mark.parametrize("kind", sorted(GOOD))
 def test_good_value(kind):
     raw, expected = GOOD[kind]
-    spec = spec_of(kind) if kind != "choice" else OptionSpec("phase", "choice", "", values=("primary",))
+    spec = (
+        spec_of(kind)
+        if kind != "choice"
+        else OptionSpec("phase", "choice", "", values=("primary",))
+    )
     if kind == "choices":
         spec = OptionSpec("audience", "choices", "", values=("parents", "pupils"))
     assert parse_value(spec, raw) == expected

@@ -29,19 +29,36 @@ def test_html_escapes_everything(app):
     app.build()
     assert warnings_of(app) == [EXPECTED_WARNING]
     body = body_of((Path(app.outdir) / "index.html").read_text("utf-8"))
-    for raw in ("<script", "<img", "<iframe", "<svg", "</div><div", "<b>&amp;</b>",
-                "<u>", "<i>board"):
+    for raw in (
+        "<script",
+        "<img",
+        "<iframe",
+        "<svg",
+        "</div><div",
+        "<b>&amp;</b>",
+        "<u>",
+        "<i>board",
+    ):
         assert raw not in body, raw
     # no event-handler attribute on any real tag
     assert not re.search(r"<[a-zA-Z][^>]*\son[a-z]+=", body)
-    for shown in ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
-                  r"\input{/etc/passwd}", r"\immediate\write18{rm -rf /}"):
+    for shown in (
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "&lt;img src=x onerror=alert(1)&gt;",
+        r"\input{/etc/passwd}",
+        r"\immediate\write18{rm -rf /}",
+    ):
         assert shown in body, shown
     # no live script link anywhere in item blocks, whatever docutils recognises
     assert "javascript:" not in "".join(re.findall(r'href="([^"]*)"', body))
     # every table was built
-    for css in ("sm-register-table", "sm-risk-table", "sm-heatmap", "sm-matrix-table",
-                "sm-compliance-summary"):
+    for css in (
+        "sm-register-table",
+        "sm-risk-table",
+        "sm-heatmap",
+        "sm-matrix-table",
+        "sm-compliance-summary",
+    ):
         assert css in body, css
 
 
@@ -54,14 +71,27 @@ def test_latex_escapes_everything(app):
     assert r"\allowbreak{}" in body  # very long words may break
     body = body.replace(r"\allowbreak{}", "")
     # user text never reaches LaTeX as commands
-    for raw in (r"\input{/etc/passwd}", r"\section{Injected}", r"\immediate\write18",
-                r"\def\x{y}", r"\LaTeX{}", r"\textbf{bold}", r"\newpage"):
+    for raw in (
+        r"\input{/etc/passwd}",
+        r"\section{Injected}",
+        r"\immediate\write18",
+        r"\def\x{y}",
+        r"\LaTeX{}",
+        r"\textbf{bold}",
+        r"\newpage",
+    ):
         assert raw not in body, raw
     assert body.count(r"\end{document}") == 1  # only the real one, at the end
     assert r"\textbackslash{}end\{document\}" in body
-    assert r"Waiver \textless{}svg onload=alert(1)\textgreater{} \textbackslash{}catcode" in body
+    assert (
+        r"Waiver \textless{}svg onload=alert(1)\textgreater{} \textbackslash{}catcode"
+        in body
+    )
     assert r"\textbackslash{}input\{/etc/passwd\}" in body
-    assert r"\textbackslash{}immediate\textbackslash{}write18\{rm \sphinxhyphen{}rf /\}" in body
+    assert (
+        r"\textbackslash{}immediate\textbackslash{}write18\{rm \sphinxhyphen{}rf /\}"
+        in body
+    )
     assert r"100\%" in body and r"\#1" in body and r"\$x\textasciicircum{}2\$" in body
     # item anchors exist, so links in the PDF resolve
     assert r"\label{\detokenize{index:CTRL_HOSTILE}}" in body
@@ -84,13 +114,26 @@ def test_pdf_builds_and_tables_fit(root: str, tmp_path: Path):
     src = tmp_path / "src"
     shutil.copytree(ROOTS / f"test-{root}", src)
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(src), str(tmp_path / "out"), "-q"],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-M",
+            "latexpdf",
+            str(src),
+            str(tmp_path / "out"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     latex = tmp_path / "out" / "latex"
     log = "\n".join(p.read_text("latin-1") for p in latex.glob("*.log"))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert list(latex.glob("*.pdf"))
-    overfull = [float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    overfull = [
+        float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)
+    ]
     assert [w for w in overfull if w > 5] == [], log[-3000:]
     assert "Hyper reference" not in log and "multiply defined" not in log

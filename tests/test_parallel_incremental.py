@@ -13,9 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 
 
 def build(src: Path, out: Path, *, parallel: int = 0, fresh: bool = False) -> SphinxTestApp:
-    app = SphinxTestApp(
-        "html", srcdir=src, builddir=out, parallel=parallel, freshenv=fresh
-    )
+    app = SphinxTestApp("html", srcdir=src, builddir=out, parallel=parallel, freshenv=fresh)
     try:
         app.build()
     finally:
@@ -35,7 +33,9 @@ def snapshot(app: SphinxTestApp) -> dict[str, object]:
             continue
         html = page.read_text("utf-8")
         if '<div class="body"' in html:  # a theme page; permalink.html is not one
-            html = html[html.index('<div class="body"') : html.index('<div class="sphinxsidebar"')]
+            html = html[
+                html.index('<div class="body"') : html.index('<div class="sphinxsidebar"')
+            ]
         body = html
         pages[page.name] = re.sub(r"\?v=[0-9a-f]+", "", body)
     return {"needs": needs, "pages": pages}
@@ -56,13 +56,16 @@ def edit(src: Path) -> None:
     end = tools.index(".. sm-tool:: Class journals")
     (src / "tools.rst").write_text(tools[:start] + tools[end:], "utf-8")
     (src / "facebook.rst").write_text(
-        "Facebook\n========\n\n" + tools[start:end]
+        "Facebook\n========\n\n"
+        + tools[start:end]
         + ".. sm-tool:: Added later\n   :id: TOOL_ADDED\n   :platform: blog\n"
         "   :purpose: discussion\n   :audience: parents\n",
         "utf-8",
     )
     index = (src / "index.rst").read_text("utf-8")
-    (src / "index.rst").write_text(index.replace("   tools\n", "   tools\n   facebook\n"), "utf-8")
+    (src / "index.rst").write_text(
+        index.replace("   tools\n", "   tools\n   facebook\n"), "utf-8"
+    )
     tools = (src / "tools.rst").read_text("utf-8")
     (src / "tools.rst").write_text(
         tools.replace(":purpose: showcase", ":purpose: showcase, learning"), "utf-8"

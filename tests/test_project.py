@@ -39,7 +39,12 @@ def test_links_and_duplicates(app):
     ]
 
 
-@pytest.mark.sphinx("html", testroot="links", freshenv=True, confoverrides={"suppress_warnings": ["sm.link"]})
+@pytest.mark.sphinx(
+    "html",
+    testroot="links",
+    freshenv=True,
+    confoverrides={"suppress_warnings": ["sm.link"]},
+)
 def test_suppress_one_subtype(app):
     app.build()
     kinds = [line.rsplit(" [", 1)[1] for line in warnings_of(app)]

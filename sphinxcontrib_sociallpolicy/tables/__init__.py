@@ -59,9 +59,7 @@ class TableDirective(SphinxDirective):
         return [node]
 
 
-def filtered_ids(
-    app: Sphinx, node: sm_table, filter_string: str | None
-) -> set[str] | None:
+def filtered_ids(app: Sphinx, node: sm_table, filter_string: str | None) -> set[str] | None:
     """IDs of the needs a ``:filter:`` (sphinx-needs filter string) keeps, or None
     when there is no filter. A bad filter is reported by sphinx-needs at the
     directive's line."""

@@ -27,7 +27,8 @@ def overall(state: ProjectState, fail_on: str) -> tuple[str, bool]:
     """(sentence, passed): passed when no open finding is at or above ``fail_on``."""
     limit = SEVERITIES.index(fail_on)
     failing = [
-        f for f in state.findings
+        f
+        for f in state.findings
         if f.status == "open" and SEVERITIES.index(f.severity) <= limit
     ]
     if failing:
@@ -44,20 +45,32 @@ def _sort(f: Finding) -> tuple[int, str, str, int]:
     return (SEVERITIES.index(f.severity), f.rule, f.source, f.line)
 
 
-def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+def build(
+    app: Sphinx, state: ProjectState, node: sm_table, docname: str
+) -> list[nodes.Node]:
     config = get_config(app)
     sentence, passed = overall(state, config.fail_on)
     css = "sm-overall-pass" if passed else "sm-overall-fail"
     out: list[nodes.Node] = [
-        nodes.paragraph("", "", nodes.strong(sentence, sentence), classes=["sm-overall", css])
+        nodes.paragraph(
+            "", "", nodes.strong(sentence, sentence), classes=["sm-overall", css]
+        )
     ]
-    checked = f"Checked on {config.today.isoformat()} against " + (
-        ", ".join(f"{title} ({pack} {version})" for pack, title, version, _ in state.packs)
-        or "no guidance pack"
-    ) + "."
+    checked = (
+        f"Checked on {config.today.isoformat()} against "
+        + (
+            ", ".join(
+                f"{title} ({pack} {version})" for pack, title, version, _ in state.packs
+            )
+            or "no guidance pack"
+        )
+        + "."
+    )
     out.append(nodes.paragraph(text=checked))
 
-    counts: Counter[tuple[str, str]] = Counter((f.severity, f.status) for f in state.findings)
+    counts: Counter[tuple[str, str]] = Counter(
+        (f.severity, f.status) for f in state.findings
+    )
     summary_rows = []
     for severity in SEVERITIES:
         summary_rows.append(
@@ -82,15 +95,25 @@ def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> lis
             shown, classes = status_cell(finding.status)
             message: list[nodes.Node] = [nodes.Text(finding.message)]
             if finding.status == "waived" and finding.reason:
-                message += [nodes.Text(" Waived: "), nodes.emphasis(finding.reason, finding.reason)]
+                message += [
+                    nodes.Text(" Waived: "),
+                    nodes.emphasis(finding.reason, finding.reason),
+                ]
             item: list[nodes.Node] = (
-                [ref(finding.item)] if finding.item in state.policy.items
+                [ref(finding.item)]
+                if finding.item in state.policy.items
                 else [nodes.literal(finding.item, finding.item)]
             )
             where = f"{finding.source}:{finding.line}" if finding.source else "conf.py"
             rows.append(
-                [[nodes.literal(finding.rule, finding.rule)], finding.severity, item,
-                 [nodes.literal(where, where)], message, shown]
+                [
+                    [nodes.literal(finding.rule, finding.rule)],
+                    finding.severity,
+                    item,
+                    [nodes.literal(where, where)],
+                    message,
+                    shown,
+                ]
             )
             cell_classes.append([[], [], [], [], [], classes])
         out.append(

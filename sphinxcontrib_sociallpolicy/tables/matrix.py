@@ -78,7 +78,9 @@ def _coverage(statuses: list[str | None]) -> str:
     return f"{met} of {len(applicable)}"
 
 
-def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+def build(
+    app: Sphinx, state: ProjectState, node: sm_table, docname: str
+) -> list[nodes.Node]:
     requirements = _select_rows(state, node["options"].get("rows"))
     tools = _select_tools(app, state, node)
     if not requirements:
@@ -99,7 +101,9 @@ def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> lis
         rows: list[list[object]] = []
         cell_classes: list[list[list[str]]] = []
         for req in requirements:
-            name: list[nodes.Node] = [ref(req.id) if req.id in known else nodes.literal(req.id, req.id)]
+            name: list[nodes.Node] = [
+                ref(req.id) if req.id in known else nodes.literal(req.id, req.id)
+            ]
             name += [nodes.Text(f" {req.title} ({req.severity})")]
             row: list[object] = [name]
             classes: list[list[str]] = [[]]
@@ -113,7 +117,9 @@ def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> lis
             cell_classes.append(classes)
         coverage_row: list[object] = [[nodes.strong("Coverage", "Coverage")]]
         for column in chunk:
-            coverage_row.append(_coverage([table_cells.get((r.id, column)) for r in requirements]))
+            coverage_row.append(
+                _coverage([table_cells.get((r.id, column)) for r in requirements])
+            )
         coverage_row.append(
             _coverage([table_cells.get((r.id, c)) for r in requirements for c in columns])
         )

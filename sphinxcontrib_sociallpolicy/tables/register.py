@@ -53,7 +53,9 @@ def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
     return "pass", "met"
 
 
-def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+def build(
+    app: Sphinx, state: ProjectState, node: sm_table, docname: str
+) -> list[nodes.Node]:
     keep = filtered_ids(app, node, node["options"].get("filter"))
     tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
     if not tools:
@@ -63,26 +65,46 @@ def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> lis
     for tool in tools:
         f = tool.fields
         words, css = compliance_of(state, tool)
-        name: list[nodes.Node] = [nodes.strong(tool.title, tool.title), nodes.Text(" "), ref(tool.id)]
+        name: list[nodes.Node] = [
+            nodes.strong(tool.title, tool.title),
+            nodes.Text(" "),
+            ref(tool.id),
+        ]
         rows.append(
             [
                 name,
-                _lines(("Platform", f.get("platform")), ("Account", f.get("account")),
-                       ("Visible", f.get("visibility"))),
+                _lines(
+                    ("Platform", f.get("platform")),
+                    ("Account", f.get("account")),
+                    ("Visible", f.get("visibility")),
+                ),
                 _lines(("Purpose", f.get("purpose")), ("Audience", f.get("audience"))),
                 _lines(("Owner", f.get("owner")), ("Admins", f.get("admins"))),
-                _lines(("Comments", f.get("comments")), ("Membership", f.get("membership")),
-                       ("Moderation", f.get("moderation"))),
-                _lines(("By", f.get("approved-by")), ("On", f.get("approved-on")),
-                       ("Next review", f.get("next-review"))),
+                _lines(
+                    ("Comments", f.get("comments")),
+                    ("Membership", f.get("membership")),
+                    ("Moderation", f.get("moderation")),
+                ),
+                _lines(
+                    ("By", f.get("approved-by")),
+                    ("On", f.get("approved-on")),
+                    ("Next review", f.get("next-review")),
+                ),
                 [nodes.inline(words, words, classes=[f"sm-status-{css}"])],
             ]
         )
         cell_classes.append([[], [], [], [], [], [], [f"sm-cell-{css}"]])
     return [
         make_table(
-            ["Tool", "Platform", "Purpose and audience", "People", "Set-up", "Approval",
-             "Compliance"],
+            [
+                "Tool",
+                "Platform",
+                "Purpose and audience",
+                "People",
+                "Set-up",
+                "Approval",
+                "Compliance",
+            ],
             rows,
             widths=[18, 13, 16, 15, 15, 13, 10],
             classes=["sm-table", "sm-register-table"],

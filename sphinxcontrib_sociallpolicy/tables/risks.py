@@ -31,9 +31,10 @@ def _score_cell(item: Item, lik: str, imp: str) -> tuple[list[nodes.Node], list[
 
 def _sort_key(item: Item) -> tuple[int, int, str]:
     inherent = score(item.fields.get("likelihood"), item.fields.get("impact")) or 0
-    residual = score(
-        item.fields.get("residual-likelihood"), item.fields.get("residual-impact")
-    ) or 0
+    residual = (
+        score(item.fields.get("residual-likelihood"), item.fields.get("residual-impact"))
+        or 0
+    )
     return (-inherent, -residual, item.id)
 
 
@@ -43,7 +44,9 @@ def _affects(item: Item) -> list[nodes.Node]:
     return refs(item.links.get("affects", [])) or [nodes.emphasis("none", "none")]
 
 
-def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> list[nodes.Node]:
+def build(
+    app: Sphinx, state: ProjectState, node: sm_table, docname: str
+) -> list[nodes.Node]:
     keep = filtered_ids(app, node, node["options"].get("filter"))
     risks = sorted(
         (r for r in state.policy.of_kind("risk") if keep is None or r.id in keep),
@@ -63,7 +66,8 @@ def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> lis
                 risk.fields.get("category", "not given"),
                 _affects(risk),
                 inherent,
-                refs(risk.links.get("mitigated-by", [])) or [nodes.emphasis("none", "none")],
+                refs(risk.links.get("mitigated-by", []))
+                or [nodes.emphasis("none", "none")],
                 residual,
                 ", ".join(owner) if owner else "not given",
             ]
@@ -71,8 +75,15 @@ def build(app: Sphinx, state: ProjectState, node: sm_table, docname: str) -> lis
         cell_classes.append([[], [], [], inherent_css, [], residual_css, []])
     out: list[nodes.Node] = [
         make_table(
-            ["Risk", "Category", "Affects", "Inherent risk", "Mitigated by",
-             "Residual risk", "Owner"],
+            [
+                "Risk",
+                "Category",
+                "Affects",
+                "Inherent risk",
+                "Mitigated by",
+                "Residual risk",
+                "Owner",
+            ],
             rows,
             widths=[22, 10, 14, 14, 16, 14, 10],
             classes=["sm-table", "sm-risk-table"],
@@ -107,12 +118,21 @@ def heatmap(risks: list[Item]) -> nodes.table:
                 cell.append(nodes.Text(": "))
                 cell.extend(refs(ids))
             row.append(cell)
-            classes.append(["sm-heat", "sm-rating-" + words.replace(" ", "-")]
-                           + (["sm-heat-filled"] if ids else []))
+            classes.append(
+                ["sm-heat", "sm-rating-" + words.replace(" ", "-")]
+                + (["sm-heat-filled"] if ids else [])
+            )
         rows.append(row)
         cell_classes.append(classes)
     return make_table(
-        ["Likelihood \\ Impact", "Impact 1", "Impact 2", "Impact 3", "Impact 4", "Impact 5"],
+        [
+            "Likelihood \\ Impact",
+            "Impact 1",
+            "Impact 2",
+            "Impact 3",
+            "Impact 4",
+            "Impact 5",
+        ],
         rows,  # type: ignore[arg-type]
         widths=[15, 17, 17, 17, 17, 17],
         title="Heat map of inherent risk (likelihood x impact)",

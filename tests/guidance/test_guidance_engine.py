@@ -199,7 +199,11 @@ def test_waiver_of_unknown_rule_is_a_finding() -> None:
         "The waiver WAIVER_A names MOD_PREMODERATIN, which is not a requirement of the "
         "active guidance packs or of this policy, so it waives nothing."
     )
-    none = [r for r in result.results if r.item == "WAIVER_NONE" and r.rule == "WAIVER_UNKNOWN_RULE"]
+    none = [
+        r
+        for r in result.results
+        if r.item == "WAIVER_NONE" and r.rule == "WAIVER_UNKNOWN_RULE"
+    ]
     assert [r.status for r in none] == ["not-applicable"]
     # a rule of a pack that is not active is unknown too
     kent_only = requirements_of(resolve_packs(["kent-2010"], HERE))

@@ -4,7 +4,13 @@ sm_guidance = []
 sm_today = "2026-11-24"
 needs_build_json = True
 needs_types = [
-    {"directive": "story", "title": "User story", "prefix": "US_", "color": "#BFD8D2", "style": "node"},
+    {
+        "directive": "story",
+        "title": "User story",
+        "prefix": "US_",
+        "color": "#BFD8D2",
+        "style": "node",
+    },
 ]
 # the project's own fields and links, two with names we also use
 needs_fields = {
