@@ -1,0 +1,50 @@
+"""The build-speed benchmark runs end to end on a small policy.
+
+A smoke test: it proves ``benchmarks/bench.py`` still generates valid projects for all
+three variants (``--check`` fails on any input error in our generated items) and writes
+its figures; the speed itself is measured with ``make bench``, not here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("sm_bench", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_smoke(tmp_path: Path, capsys) -> None:
+    bench = _load_bench()
+    figures = tmp_path / "figures.json"
+    argv = ["--items", "40", "--docs", "4", "--repeat", "1", "--check"]
+    assert bench.main([*argv, "--json", str(figures)]) == 0
+    data = json.loads(figures.read_text(encoding="utf-8"))
+    out = capsys.readouterr().out
+    for variant in bench.VARIANTS:
+        assert variant in out
+    assert "sociallpolicy/plain" in out
+    assert json.dumps(data)  # figures were written and are JSON
+
+
+def test_every_variant_shows_the_same_text(tmp_path: Path) -> None:
+    bench = _load_bench()
+    model = bench.make_model(40, 4)
+    assert len(model.items) == 40
+    for item in model.items[:10]:
+        texts = [bench.render_item(item, variant) for variant in bench.VARIANTS]
+        for text in texts:
+            assert item.title in text
+            assert item.body.split()[0] in text
+            for _name, value in item.facts:
+                assert value in text
