@@ -392,7 +392,15 @@ class Linked(Condition):
 
     def _matches(self, candidate: Item, ctx: Context) -> bool:
         if self.kinds is not None and candidate.fields.get("kind") not in self.kinds:
-            if not (candidate.kind == "control" and ctx.satisfies(candidate)):
+            # A control of kind ``other`` that names the rule in ``:satisfies:`` stands
+            # in for the kinds the rule asks for. A control of a named kind does not:
+            # recent pupil training must not pass for staff training because both
+            # controls name GOV_PREREQ_TRAINING.
+            if not (
+                candidate.kind == "control"
+                and candidate.fields.get("kind") == "other"
+                and ctx.satisfies(candidate)
+            ):
                 return False
         if self.where is None:
             return True
