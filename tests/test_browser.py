@@ -109,3 +109,52 @@ def test_tables_render_and_fit_in_a_browser(theme: str, tmp_path: Path):
             )
     finally:
         driver.quit()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["alabaster", "furo"])
+def test_example_registers_render_and_fit_in_a_browser(theme: str, tmp_path: Path):
+    """The example project's registers page (``example_project/registers.rst``): the
+    four registers, the heat map and the findings table are there, have rows and fit
+    their container, in the default theme and in furo, on a wide and a narrow
+    window."""
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "example_project", src, ignore=shutil.ignore_patterns("_build"))
+    out = tmp_path / "html"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-W",
+            "--keep-going",
+            "-D",
+            f"html_theme={theme}",
+            "-D",
+            "sm_today=2026-11-25",
+            str(src),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    driver = browser_or_skip()
+    try:
+        for width in (1280, 800):
+            driver.set_window_size(width, 1600)
+            driver.get((out / "registers.html").as_uri())
+            report = driver.execute_script(CHECK_TABLES, [*TABLES, "sm-findings"])
+            SHOTS.mkdir(exist_ok=True)
+            driver.save_screenshot(str(SHOTS / f"example-registers-{theme}-{width}.png"))
+            assert report == {"missing": [], "empty": [], "overflow": []}, (
+                theme,
+                width,
+                report,
+            )
+    finally:
+        driver.quit()

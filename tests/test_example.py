@@ -1,0 +1,373 @@
+"""The example project (``example_project/``): the Oakfield Primary School policy.
+
+It must build with no warning, meet every ``must`` requirement of both built-in packs,
+show exactly the exception and the open recommendation its text explains, render the
+four registers with a row for every item, and make a PDF whose tables fit the page.
+
+``sm_today`` is pinned through ``confoverrides`` / ``-D`` (the example's conf.py leaves
+it unset, so a real build checks against the build date), so these tests never rot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from sm_testing import REPO, warnings_of
+from sphinx.testing.util import SphinxTestApp
+
+import sphinxcontrib_sociallpolicy
+
+EXAMPLE = REPO / "example_project"
+TODAY = "2026-11-25"
+PACKS = Path(sphinxcontrib_sociallpolicy.__file__).parent / "guidance" / "packs"
+
+#: What the text of the example deliberately leaves as it is, and explains.
+WAIVED = {("MOD_MEMBERSHIP", "TOOL_X_NEWS", "WAIVER_X_PUBLIC_ACCOUNT")}
+OPEN_SHOULD = {("ACC_SECURITY", "TOOL_SCHOOL_BLOG")}
+
+
+def copy_example(dest: Path) -> Path:
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    return dest
+
+
+def build(srcdir: Path, builder: str, today: str = TODAY) -> SphinxTestApp:
+    app = SphinxTestApp(
+        builder,
+        srcdir=srcdir,
+        freshenv=True,
+        # sphinx.testing swaps alabaster for "basic" unless it is asked for
+        confoverrides={"sm_today": today, "html_theme": "alabaster"},
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def directives(kind: str) -> list[str]:
+    """The IDs of every ``.. <kind>::`` in the example's sources."""
+    ids = []
+    for rst in sorted(EXAMPLE.glob("*.rst")):
+        text = rst.read_text("utf-8")
+        for block in re.split(rf"^\.\. {re.escape(kind)}::", text, flags=re.M)[1:]:
+            match = re.search(r"^\s+:id: (\S+)", block, flags=re.M)
+            assert match, f"{rst.name}: a {kind} without :id:"
+            ids.append(match.group(1))
+    return ids
+
+
+def example_conf() -> dict:
+    namespace: dict = {}
+    exec((EXAMPLE / "conf.py").read_text("utf-8"), namespace)  # noqa: S102
+    return namespace
+
+
+def requirement_ids() -> set[str]:
+    """Every requirement the example is checked against: its packs and local ones."""
+    ids = set(directives("sm-requirement"))
+    for pack in example_conf()["sm_guidance"]:
+        data = yaml.safe_load((PACKS / f"{pack}.yaml").read_text("utf-8"))
+        ids |= {req["id"] for req in data["requirements"]}
+    return ids
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> SphinxTestApp:
+    return build(copy_example(tmp_path_factory.mktemp("example") / "src"), "html")
+
+
+@pytest.fixture(scope="module")
+def report(html) -> dict:
+    return json.loads((Path(html.outdir) / "sm-report.json").read_text("utf-8"))
+
+
+@dataclass
+class Table:
+    classes: list[str]
+    head: list[list[str]] = field(default_factory=list)  # rows of cell texts
+    body: list[list[str]] = field(default_factory=list)
+
+
+class Tables(HTMLParser):
+    """The tables of a page, as rows of cell texts (nested tables are not expected)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[Table] = []
+        self._part: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table":
+            self.tables.append(Table((dict(attrs).get("class") or "").split()))
+        elif tag in ("thead", "tbody") and self.tables:
+            self._part = getattr(self.tables[-1], tag[1:])
+        elif tag == "tr" and self._part is not None:
+            self._part.append([])
+        elif tag in ("td", "th") and self._part:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._part:
+            self._part[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag in ("thead", "tbody", "table"):
+            self._part = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def registers(html) -> list[Table]:
+    parser = Tables()
+    parser.feed((Path(html.outdir) / "registers.html").read_text("utf-8"))
+    return parser.tables
+
+
+# --- the example as a school would write it -----------------------------------------
+
+
+def test_conf_leaves_today_to_the_build():
+    conf = example_conf()
+    assert "sm_today" not in conf
+    assert conf["extensions"] == ["sphinxcontrib_sociallpolicy"]
+    assert conf["sm_guidance"] == ["kent-2010", "uk-online-safety"]
+    assert conf.get("sm_fail_on", "must") == "must"
+
+
+def test_example_has_the_items_the_brief_asks_for():
+    tools = directives("sm-tool")
+    assert len(tools) >= 6 and len(set(tools)) == len(tools)
+    platforms = re.findall(
+        r"^\s+:platform: (\S+)",
+        "\n".join(p.read_text("utf-8") for p in EXAMPLE.glob("*.rst")),
+        flags=re.M,
+    )
+    assert len(platforms) == len(tools) == len(set(platforms)), platforms
+    assert len(directives("sm-policy")) == 1
+    assert len(directives("sm-waiver")) == 1
+    assert len(directives("sm-risk")) >= len(tools)
+    assert directives("sm-control")
+
+
+# --- (a) clean builds ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_html_builds_without_a_warning(html):
+    assert warnings_of(html) == []
+    # the open `should` finding is shown to the author, as information only
+    status = html.status.getvalue()
+    assert "ACC_SECURITY" in status and "TOOL_SCHOOL_BLOG" in status
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("builder", ["dummy", "latex"])
+def test_other_builders_have_no_warning(builder, tmp_path):
+    app = build(copy_example(tmp_path / "src"), builder)
+    assert warnings_of(app) == []
+
+
+@pytest.mark.slow
+def test_example_stays_clean_until_autumn_2027(tmp_path):
+    """The dates in the example (approvals and training in autumn 2026) keep it
+    free of `must` findings for the school year: the first lapses on 2027-11-03,
+    a year after the staff training of 2026-11-02."""
+    app = build(copy_example(tmp_path / "src"), "dummy", today="2027-11-02")
+    assert warnings_of(app) == []
+
+
+@pytest.mark.slow
+def test_an_overdue_review_is_reported(tmp_path):
+    """A year later the policy, its approvals and the waiver lapse, and the
+    extension says so: the example is not passing by accident."""
+    app = build(copy_example(tmp_path / "src"), "dummy", today="2027-11-19")
+    assert {"gov_review_cycle", "gov_slt_approval", "waiver_expired"} <= subtypes_of(app)
+
+
+@pytest.mark.slow
+def test_lapsed_staff_training_is_reported(tmp_path):
+    """On 2027-11-10 the staff training (2026-11-02) is more than 12 months old while
+    the pupil lessons (2026-11-20) and the parents' evening (2026-11-12) are not."""
+    app = build(copy_example(tmp_path / "src"), "dummy", today="2027-11-10")
+    assert "gov_prereq_training" in subtypes_of(app)
+
+
+def subtypes_of(app: SphinxTestApp) -> set[str]:
+    return set(re.findall(r"\[sm\.([a-z_]+)\]$", "\n".join(warnings_of(app)), re.M))
+
+
+# --- (b) the report ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_report_has_no_open_must_finding(report):
+    open_must = [
+        f for f in report["findings"] if f["status"] == "open" and f["severity"] == "must"
+    ]
+    assert open_must == []
+    assert report["summary"]["passed"] is True
+    assert report["summary"]["by_severity"]["must"]["open"] == 0
+
+
+@pytest.mark.slow
+def test_report_shows_the_planted_waiver(report):
+    waived = {
+        (f["rule"], f["item"], f["waiver"])
+        for f in report["findings"]
+        if f["status"] == "waived"
+    }
+    assert waived == WAIVED
+    (finding,) = [f for f in report["findings"] if f["status"] == "waived"]
+    assert finding["severity"] == "must"
+    assert "Closure and emergency notices" in finding["reason"]
+    assert finding["source"] == "tools.rst"
+
+
+@pytest.mark.slow
+def test_report_shows_the_explained_should_finding(report, html):
+    open_findings = {
+        (f["rule"], f["item"]) for f in report["findings"] if f["status"] == "open"
+    }
+    assert open_findings == OPEN_SHOULD
+    assert all(
+        f["severity"] == "should" for f in report["findings"] if f["status"] == "open"
+    )
+    assert report["summary"]["open"] == len(OPEN_SHOULD)
+    assert report["summary"]["waived"] == len(WAIVED)
+    # the policy's text explains both where a reader finds them
+    review = (Path(html.outdir) / "review.html").read_text("utf-8")
+    for rule, *_ in WAIVED | OPEN_SHOULD:
+        assert rule in review
+
+
+@pytest.mark.slow
+def test_report_counts_match_the_sources(report):
+    summary = report["summary"]
+    assert summary["tools"] == len(directives("sm-tool"))
+    assert summary["risks"] == len(directives("sm-risk"))
+    assert summary["controls"] == len(directives("sm-control"))
+    assert summary["requirements"] == len(requirement_ids())
+
+
+# --- (c) the four registers ------------------------------------------------------------
+
+
+def table(tables: list[Table], css: str) -> Table:
+    found = [t for t in tables if css in t.classes]
+    assert len(found) == 1, f"expected one table.{css}, found {len(found)}"
+    assert found[0].body, f"table.{css} is empty"
+    return found[0]
+
+
+def row_texts(tab: Table) -> list[str]:
+    return [" ".join(row) for row in tab.body]
+
+
+@pytest.mark.slow
+def test_register_has_a_row_per_tool(registers):
+    text = row_texts(table(registers, "sm-register-table"))
+    tools = directives("sm-tool")
+    assert len(text) == len(tools)
+    for tool in tools:
+        assert sum(tool in t for t in text) == 1, tool
+    (x_row,) = [t for t in text if "TOOL_X_NEWS" in t]
+    assert "waived" in x_row
+
+
+@pytest.mark.slow
+def test_risk_register_has_a_row_per_risk_and_a_heatmap(registers):
+    text = row_texts(table(registers, "sm-risk-table"))
+    risks = directives("sm-risk")
+    assert len(text) == len(risks)
+    for risk in risks:
+        assert sum(risk in t for t in text) == 1, risk
+    heat = row_texts(table(registers, "sm-heatmap"))
+    assert len(heat) == 5  # likelihood 5 down to 1
+    assert all(risk in " ".join(heat) for risk in risks)
+
+
+@pytest.mark.slow
+def test_matrix_has_a_row_per_requirement_and_a_column_per_tool(registers):
+    matrix = table(registers, "sm-matrix-table")
+    requirements = requirement_ids()
+    # one row per requirement, plus the coverage row
+    assert len(matrix.body) == len(requirements) + 1
+    firsts = [row[0] for row in matrix.body]
+    for req in requirements:
+        assert sum(f.split()[0] == req for f in firsts) == 1, req
+    assert firsts[-1].lower().startswith("coverage")
+    # one column per tool, plus the requirement, the policy and the coverage columns
+    header = matrix.head[-1]
+    assert len(header) == len(directives("sm-tool")) + 3, header
+    assert all(len(row) == len(header) for row in matrix.body)
+
+
+@pytest.mark.slow
+def test_compliance_summary_lists_each_finding(registers, report):
+    assert len(table(registers, "sm-compliance-summary").body) == 3  # must/should/may
+    findings = row_texts(table(registers, "sm-findings"))
+    assert len(findings) == len(report["findings"]) == len(WAIVED | OPEN_SHOULD)
+    assert any("MOD_MEMBERSHIP" in t and "waived" in t for t in findings)
+    assert any("ACC_SECURITY" in t and "TOOL_SCHOOL_BLOG" in t for t in findings)
+
+
+# --- (d) the PDF -----------------------------------------------------------------------
+
+
+def latexmk_available() -> bool:
+    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+
+
+@pytest.mark.slow
+def test_pdf_builds_and_tables_fit(tmp_path: Path):
+    """A real PDF with latexmk: it builds, and no line is more than 5pt too wide.
+    In CI a missing TeX toolchain is a failure, not a skip."""
+    if not latexmk_available():
+        if os.environ.get("CI"):
+            pytest.fail("latexmk/pdflatex missing in CI: .ci/run must install TeX Live")
+        pytest.skip("latexmk and pdflatex are not installed (make pdf needs them)")
+    src = copy_example(tmp_path / "src")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-M",
+            "latexpdf",
+            str(src),
+            str(tmp_path / "out"),
+            "-q",
+            "-W",
+            "--keep-going",
+            "-D",
+            f"sm_today={TODAY}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    latex = tmp_path / "out" / "latex"
+    log = "\n".join(p.read_text("latin-1") for p in latex.glob("*.log"))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert (latex / "oakfield-social-media-policy.pdf").is_file()
+    overfull = [
+        float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)
+    ]
+    assert [w for w in overfull if w > 5] == [], log[-3000:]
+    assert "Hyper reference" not in log and "multiply defined" not in log
+    assert "undefined references" not in log
