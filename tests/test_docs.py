@@ -1,0 +1,196 @@
+"""The documentation: it builds with ``-nW``, and its reference shows everything the
+code declares.
+
+The expected sets are computed here from the package itself (the item schema, what
+``setup()`` registers, ``SETTINGS``, ``SmWarning``, the built-in packs and catalogue,
+``cli.build_parser()``); only the anchor naming rule is shared with the generator
+(``docs/_ext/smdocs.py``). A directive, option, setting, warning subtype, rule,
+platform or command-line option that the built reference does not show fails
+:func:`test_reference_shows_everything`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+
+from smdocs import anchor  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+TODAY = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+ID_RE = re.compile(r'\sid="([^"]+)"')
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Build the docs once, as ``make docs`` does: (output folder, stderr)."""
+    out = tmp_path_factory.mktemp("docs") / "html"
+    # the example policy inside the docs is checked on a fixed day, so that its
+    # review and training dates never go stale under the tests
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(TODAY.timestamp()))}
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-nW", "--keep-going", "-q"]
+        + [str(DOCS), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env=env,
+    )
+    assert (out / "index.html").is_file(), result.stderr
+    return out, f"exit {result.returncode}\n{result.stderr}"
+
+
+def page_ids(out: Path, page: str) -> set[str]:
+    return set(ID_RE.findall((out / page).read_text(encoding="utf-8")))
+
+
+def page_text(out: Path, page: str) -> str:
+    html = (out / page).read_text(encoding="utf-8")
+    return TAG_RE.sub("", html).replace("&#8217;", "'").replace("&quot;", '"')
+
+
+def test_docs_build_without_warnings(built: tuple[Path, str]) -> None:
+    out, stderr = built
+    assert stderr == "exit 0\n", stderr
+    for page in ("index", "tutorial", "example", "howto/index", "reference/index"):
+        assert (out / f"{page}.html").is_file()
+
+
+def test_example_policy_is_in_the_docs(built: tuple[Path, str]) -> None:
+    """The example policy is built into ``example/``, and the example page links to
+    its front page and to the page holding its registers."""
+    out, _ = built
+    page = (out / "example.html").read_text(encoding="utf-8")
+    links = sorted(set(re.findall(r'href="(example/[^"#]+)"', page)))
+    assert "example/index.html" in links
+    assert all((out / link).is_file() for link in links), links
+    registers = [
+        link for link in links if "sm-register" in (out / link).read_text(encoding="utf-8")
+    ]
+    assert registers, links
+
+
+# --- what the code declares ------------------------------------------------------------
+
+
+def declared_directives() -> dict[str, list[str]]:
+    """Every directive the extension registers, with its option names."""
+    import sphinxcontrib_sociallpolicy as package
+    from sphinxcontrib_sociallpolicy import schema
+
+    found = {t.directive: [o.name for o in t.options] for t in schema.ITEM_TYPES}
+    app = mock.MagicMock()
+    package.setup(app)
+    for call in app.add_directive.call_args_list:
+        name, cls = call.args[:2]
+        found.setdefault(name, list(getattr(cls, "option_spec", None) or {}))
+    return found
+
+
+def cli_commands() -> dict[str, argparse.ArgumentParser]:
+    from sphinxcontrib_sociallpolicy.cli import build_parser
+
+    parser = build_parser()
+    commands = {parser.prog: parser}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    return commands
+
+
+def expected_anchors() -> dict[str, dict[str, str]]:
+    """page -> {anchor: what it documents}."""
+    from sphinxcontrib_sociallpolicy import guidance
+    from sphinxcontrib_sociallpolicy.config import SETTINGS
+    from sphinxcontrib_sociallpolicy.directives import NEED_OPTIONS
+    from sphinxcontrib_sociallpolicy.warnings import SmWarning
+
+    pages: dict[str, dict[str, str]] = {}
+
+    directives = pages.setdefault("reference/directives.html", {})
+    for name, options in declared_directives().items():
+        directives[anchor("directive", name)] = name
+        for option in options:
+            directives[anchor("option", name, option)] = f":{option}:"
+    for option in NEED_OPTIONS:
+        directives[anchor("option", "common", option)] = f":{option}:"
+
+    config = pages.setdefault("reference/configuration.html", {})
+    for setting in SETTINGS:
+        config[anchor("confval", setting.name)] = setting.name
+
+    packs = [guidance.load_pack(path) for path in guidance.BUILTIN_PACKS.values()]
+    rules = {r.id for p in packs for r in p.requirements} | {
+        r.id for r in guidance.ENGINE_RULES
+    }
+    warnings = pages.setdefault("reference/warnings.html", {})
+    for member in SmWarning:
+        warnings[anchor("warning", f"sm.{member.value}")] = f"sm.{member.value}"
+    for rule in rules:
+        warnings[anchor("warning", f"sm.{rule.lower()}")] = f"sm.{rule.lower()}"
+
+    guidance_page = pages.setdefault("reference/guidance.html", {})
+    for pack in packs:
+        for requirement in pack.requirements:
+            guidance_page[anchor("rule", pack.id, requirement.id)] = requirement.id
+    for requirement in guidance.ENGINE_RULES:
+        guidance_page[anchor("rule", "engine", requirement.id)] = requirement.id
+
+    platforms = pages.setdefault("reference/platforms.html", {})
+    for platform in guidance.load_catalogue([]):
+        platforms[anchor("platform", platform.id)] = platform.id
+
+    cli = pages.setdefault("reference/cli.html", {})
+    for name, parser in cli_commands().items():
+        cli[anchor("cli", name)] = name
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            option = (
+                max(action.option_strings, key=len)
+                if action.option_strings
+                else str(action.metavar or action.dest)
+            )
+            cli[anchor("cli", name, option)] = option
+    return pages
+
+
+def test_reference_shows_everything(built: tuple[Path, str]) -> None:
+    out, _ = built
+    missing = []
+    for page, anchors in expected_anchors().items():
+        ids = page_ids(out, page)
+        text = page_text(out, page)
+        for node_id, shown in anchors.items():
+            if node_id not in ids or shown not in text:
+                missing.append(f"{page}: {shown} (#{node_id})")
+    assert not missing, "the built reference does not show:\n" + "\n".join(missing)
+
+
+def test_condition_operators_are_explained(built: tuple[Path, str]) -> None:
+    from sphinxcontrib_sociallpolicy.guidance import OPERATORS
+
+    text = page_text(built[0], "howto/requirements.html")
+    assert not [op for op in OPERATORS if f"{op}:" not in text]
+
+
+def test_example_pack_in_the_docs_loads() -> None:
+    from sphinxcontrib_sociallpolicy import guidance
+
+    pack = guidance.load_pack(DOCS / "howto" / "trust-pack.yaml")
+    assert pack.requirements
