@@ -1,0 +1,65 @@
+"""The ``sociallpolicy`` command: ``new``, ``check``, ``guidance``, ``platforms``.
+
+``main(argv) -> int`` is what the console script calls and what the tests call
+in-process. Exit codes (SPEC section 6): 0 no open finding at or above
+``--fail-on``; 1 findings; 2 a usage, configuration or input error. Errors are one
+clear line on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import check, listing, new
+
+    parser = _Parser(
+        prog="sociallpolicy",
+        description=(
+            "Create, check and list a school's social-media policy written with "
+            "sphinxcontrib-sociallpolicy."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser
+    )
+    new.add_parser(commands)
+    check.add_parser(commands)
+    listing.add_parsers(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        if not getattr(args, "run", None):
+            parser.print_help(sys.stderr)
+            return EXIT_ERROR
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("stopped.", file=sys.stderr)
+        return EXIT_ERROR

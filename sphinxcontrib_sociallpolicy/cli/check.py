@@ -1,0 +1,301 @@
+"""``sociallpolicy check SRCDIR``: the CI gate.
+
+Builds the policy without writing HTML (Sphinx's ``dummy`` builder, in a temporary
+folder), then prints every finding grouped by file with its line, and every input
+error (a bad option, a dead link, a broken pack...), then a summary.
+
+Exit 0: no open finding at or above ``--fail-on`` and no input error; 1: findings;
+2: a usage, configuration or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..schema import SEVERITIES
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+
+FORMATS = ("text", "json", "junit", "github")
+WARNING_RE = re.compile(
+    r"^(?:(?P<path>.+?)(?::(?P<line>\d+))?: )?(?:WARNING|ERROR|CRITICAL): "
+    r"(?P<message>.*?)(?: \[(?P<kind>[a-z_.]+)\])?$"
+)
+
+
+@dataclass
+class Problem:
+    """One input error from the build's warnings (not a finding)."""
+
+    path: str
+    line: int
+    message: str
+    kind: str
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="check a policy against its guidance (the CI gate)",
+        description=(
+            "Build the policy in SRCDIR without writing HTML and report every finding "
+            "with its file and line. Exit 0 when no open finding is at or above "
+            "--fail-on, 1 when there are findings, 2 on a usage, configuration or "
+            "input error."
+        ),
+    )
+    parser.add_argument(
+        "srcdir", metavar="SRCDIR", help="the policy project (the folder of conf.py)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=None,
+        help="lowest severity that fails the check (default: the project's sm_fail_on, "
+        "else must)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the output to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show Sphinx's own progress messages"
+    )
+    parser.set_defaults(run=run)
+
+
+def _progress(stream: TextIO) -> Any:
+    """A ``source-read`` handler that prints a progress line every 100 documents."""
+    count = {"n": 0}
+
+    def on_source_read(app: Any, docname: str, source: list[str]) -> None:
+        count["n"] += 1
+        if count["n"] % 100 == 0:
+            print(f"checked {count['n']} documents...", file=stream, flush=True)
+
+    return on_source_read
+
+
+def build(srcdir: Path, fail_on: str | None, verbose: bool) -> tuple[Any, str, Any]:
+    """Build ``srcdir`` with the dummy builder; returns (state, warnings, config)."""
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from ..config import get_config
+    from ..project import get_state
+
+    warnings = io.StringIO()
+    overrides: dict[str, Any] = {"sm_reports": False}
+    if fail_on:
+        overrides["sm_fail_on"] = fail_on
+    with tempfile.TemporaryDirectory(prefix="sociallpolicy-check-") as tmp:
+        try:
+            with patch_docutils(srcdir), docutils_namespace():
+                app = Sphinx(
+                    srcdir,
+                    srcdir,
+                    Path(tmp) / "out",
+                    Path(tmp) / "doctrees",
+                    "dummy",
+                    confoverrides=overrides,
+                    status=sys.stderr if verbose else None,
+                    warning=warnings,
+                    freshenv=True,
+                    keep_going=True,
+                )
+                if not verbose:
+                    app.connect("source-read", _progress(sys.stderr))
+                app.build()
+                return get_state(app), warnings.getvalue(), get_config(app)
+        except SphinxError as error:
+            raise UsageError(
+                f"cannot build the policy in {srcdir}: {one_line(str(error))}"
+            ) from None
+        except Exception as error:  # noqa: BLE001 - a broken conf.py, an extension's bug
+            name = type(error).__name__
+            raise UsageError(
+                f"cannot build the policy in {srcdir}: {name}: {one_line(str(error))}"
+            ) from None
+
+
+def one_line(text: str) -> str:
+    """A (possibly multi-line, traceback-bearing) error as one line: what Sphinx
+    says, then the exception itself (the traceback's last line)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return "unknown error"
+    first, last = lines[0].rstrip(":"), lines[-1]
+    return first if last == lines[0] else f"{first}: {last}"
+
+
+def problems_of(warnings: str, finding_kinds: set[str]) -> list[Problem]:
+    """The input errors among the build's warnings: every warning that is not a
+    finding (findings come from the project state, with their status)."""
+    from sphinx.util.console import strip_colors
+
+    out: list[Problem] = []
+    for raw in strip_colors(warnings).splitlines():
+        match = WARNING_RE.match(raw.strip())
+        if not match:
+            if out and raw.startswith(" "):
+                out[-1].message += " " + raw.strip()
+            continue
+        kind = match.group("kind") or ""
+        if kind in finding_kinds:
+            continue
+        out.append(
+            Problem(
+                path=match.group("path") or "",
+                line=int(match.group("line") or 0),
+                message=match.group("message"),
+                kind=kind,
+            )
+        )
+    return out
+
+
+def _rel(path: str, base: Path) -> str:
+    if not path:
+        return ""
+    full = Path(path) if os.path.isabs(path) else base / path
+    try:
+        return os.path.relpath(full)
+    except ValueError:
+        return str(full)
+
+
+def run(args: argparse.Namespace) -> int:
+    srcdir = Path(args.srcdir)
+    if not (srcdir / "conf.py").is_file():
+        raise UsageError(f"{srcdir} is not a policy project: it has no conf.py")
+    state, warnings, config = build(srcdir.resolve(), args.fail_on, args.verbose)
+    kinds = {f"sm.{f.rule.lower()}" for f in state.findings}
+    problems = problems_of(warnings, kinds)
+    base = srcdir.resolve()
+    text = render(args.format, state, config, problems, base)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if problems:
+        return EXIT_ERROR
+    limit = SEVERITIES.index(config.fail_on)
+    failing = [
+        f
+        for f in state.findings
+        if f.status == "open" and SEVERITIES.index(f.severity) <= limit
+    ]
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def render(fmt: str, state: Any, config: Any, problems: list[Problem], base: Path) -> str:
+    from ..reports import junit_xml, report_data
+
+    if fmt == "json":
+        data = report_data(state, config)
+        data["input_errors"] = [
+            {
+                "path": _rel(p.path, base),
+                "line": p.line,
+                "message": p.message,
+                "kind": p.kind,
+            }
+            for p in problems
+        ]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "junit":
+        return junit_xml(state).decode("utf-8") + "\n"
+    if fmt == "github":
+        return _github(state, config, problems, base)
+    return _text(state, config, problems, base)
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _github(state: Any, config: Any, problems: list[Problem], base: Path) -> str:
+    lines = []
+    limit = SEVERITIES.index(config.fail_on)
+    for p in problems:
+        lines.append(
+            f"::error file={_github_escape(_rel(p.path, base), prop=True)},"
+            f"line={p.line},"
+            f"title={_github_escape(p.kind or 'input error', prop=True)}::"
+            f"{_github_escape(p.message)}"
+        )
+    for f in sorted(state.findings, key=lambda f: (f.source, f.line, f.rule)):
+        if f.status != "open":
+            continue
+        level = "error" if SEVERITIES.index(f.severity) <= limit else "warning"
+        title = f"{f.rule} ({f.severity})"
+        lines.append(
+            f"::{level} file={_github_escape(_rel(f.source, base), prop=True)},"
+            f"line={f.line},"
+            f"title={_github_escape(title, prop=True)}::"
+            f"{_github_escape(f.item + ': ' + f.message)}"
+        )
+    lines.append(_summary(state, config, problems))
+    return "\n".join(lines) + "\n"
+
+
+def _text(state: Any, config: Any, problems: list[Problem], base: Path) -> str:
+    by_file: dict[str, list[tuple[int, str]]] = {}
+    for p in problems:
+        by_file.setdefault(_rel(p.path, base) or "(no file)", []).append(
+            (p.line, f"error   {p.message}" + (f" [{p.kind}]" if p.kind else ""))
+        )
+    for f in state.findings:
+        label = {"open": f.severity, "waived": "waived", "disabled": "off"}[f.status]
+        extra = f" (waived by {f.waiver}: {f.reason})" if f.status == "waived" else ""
+        by_file.setdefault(_rel(f.source, base) or "(no file)", []).append(
+            (f.line, f"{label:<7} {f.rule} {f.item}: {f.message}{extra}")
+        )
+    out = []
+    for path in sorted(by_file):
+        out.append(path)
+        for line, message in sorted(by_file[path]):
+            out.append(f"  {line:>4}: {message}")
+        out.append("")
+    out.append(_summary(state, config, problems))
+    return "\n".join(out) + "\n"
+
+
+def _summary(state: Any, config: Any, problems: list[Problem]) -> str:
+    open_ = [f for f in state.findings if f.status == "open"]
+    waived = sum(1 for f in state.findings if f.status == "waived")
+    by_severity = ", ".join(
+        f"{sum(1 for f in open_ if f.severity == s)} {s}" for s in SEVERITIES
+    )
+    limit = SEVERITIES.index(config.fail_on)
+    failing = [f for f in open_ if SEVERITIES.index(f.severity) <= limit]
+    if problems:
+        plural = "s" if len(problems) != 1 else ""
+        result = f"FAILED: {len(problems)} input error{plural} to fix first"
+    elif failing:
+        plural = "s" if len(failing) != 1 else ""
+        result = (
+            f"FAILED: {len(failing)} open finding{plural} at '{config.fail_on}' or above"
+        )
+    else:
+        result = f"PASSED: no open finding at '{config.fail_on}' or above"
+    return (
+        f"{len(open_)} open finding{'s' if len(open_) != 1 else ''} ({by_severity}), "
+        f"{waived} waived. {result}."
+    )

@@ -1,0 +1,168 @@
+"""``sociallpolicy guidance [PACK]`` and ``sociallpolicy platforms``: what a policy
+is checked against, and the platform catalogue with its minimum ages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..options import country_problem
+from . import EXIT_OK, UsageError
+
+
+def add_parsers(commands: Any) -> None:
+    guidance = commands.add_parser(
+        "guidance",
+        help="list the requirements of the guidance packs",
+        description=(
+            "List every requirement of a guidance pack (ID, severity, title, source). "
+            "PACK is a built-in pack ID (kent-2010, uk-online-safety) or the path of a "
+            "pack file; without PACK every built-in pack is listed."
+        ),
+    )
+    guidance.add_argument(
+        "pack", nargs="?", metavar="PACK", help="a pack ID or a pack file"
+    )
+    guidance.add_argument(
+        "--format",
+        choices=("table", "json", "yaml"),
+        default="table",
+        help="output format (default: table)",
+    )
+    guidance.set_defaults(run=run_guidance)
+
+    platforms = commands.add_parser(
+        "platforms",
+        help="list the platform catalogue with minimum ages",
+        description=(
+            "List the platforms of the built-in catalogue with the minimum age for a "
+            "country, whether the school controls them, and when each fact was checked."
+        ),
+    )
+    platforms.add_argument(
+        "--country",
+        default="GB",
+        metavar="CC",
+        help="two-letter country code for the minimum ages (default: GB)",
+    )
+    platforms.add_argument(
+        "--catalogue",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an extra catalogue file that adds or overrides platforms (repeatable)",
+    )
+    platforms.set_defaults(run=run_platforms)
+
+
+def _packs(name: str | None) -> list[Any]:
+    from ..guidance import PackError, builtin_pack_ids, resolve_packs
+
+    names = [name] if name else builtin_pack_ids()
+    try:
+        return resolve_packs(names, Path.cwd())
+    except PackError as error:
+        raise UsageError(str(error)) from None
+
+
+def requirement_rows(packs: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    for pack in packs:
+        for req in pack.requirements:
+            rows.append(
+                {
+                    "pack": pack.id,
+                    "id": req.id,
+                    "severity": req.severity,
+                    "title": req.title,
+                    "theme": req.theme,
+                    "applies-to": list(req.applies_to),
+                    "source": req.source,
+                    "text": req.text,
+                }
+            )
+    return rows
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line.rstrip(), "  ".join("-" * w for w in widths)]
+    for row in rows:
+        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def run_guidance(args: argparse.Namespace) -> int:
+    packs = _packs(args.pack)
+    rows = requirement_rows(packs)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "yaml":
+        sys.stdout.write(
+            yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, width=88)
+        )
+    else:
+        for pack in packs:
+            print(f"{pack.id}: {pack.title} (version {pack.version})")
+            print(f"  source: {pack.source}")
+            print()
+        sys.stdout.write(
+            _table(
+                ["ID", "SEVERITY", "TITLE", "SOURCE"],
+                [[r["id"], r["severity"], r["title"], r["source"]] for r in rows],
+            )
+        )
+        print(f"\n{len(rows)} requirements.")
+    return EXIT_OK
+
+
+def run_platforms(args: argparse.Namespace) -> int:
+    from ..guidance import PlatformError, load_catalogue
+
+    country = args.country.strip().upper()
+    if problem := country_problem(country):
+        raise UsageError(f"--country {args.country!r} {problem}")
+    try:
+        catalogue = load_catalogue([Path(p) for p in args.catalogue])
+    except PlatformError as error:
+        raise UsageError(str(error)) from None
+    rows = []
+    for platform in sorted(catalogue, key=lambda p: p.id):
+        age = platform.min_age(country)
+        rows.append(
+            [
+                platform.id,
+                platform.name,
+                platform.category,
+                "set by the school" if age is None else str(age),
+                "yes" if platform.school_controlled else "no",
+                "yes" if platform.premoderation else "no",
+                platform.checked_on.isoformat(),
+            ]
+        )
+    sys.stdout.write(
+        _table(
+            [
+                "ID",
+                "NAME",
+                "CATEGORY",
+                f"MIN AGE ({country})",
+                "SCHOOL-CONTROLLED",
+                "PREMODERATION",
+                "CHECKED",
+            ],
+            rows,
+        )
+    )
+    files = ", ".join(str(p) for p in catalogue.paths)
+    print(f"\n{len(rows)} platforms. Where each fact comes from is in: {files}")
+    return EXIT_OK

@@ -1,0 +1,499 @@
+"""The answers of ``sociallpolicy new``: reading, validating, normalising.
+
+The same validators serve the answers file (``--answers``), the command-line flags
+and the interactive prompts, so a value is accepted or refused the same way
+whichever way it is given. Every error is one line naming the key
+(``tools[2].audience``) and saying what is allowed.
+
+Values that end up in reStructuredText are made safe for it here: text is one line
+(newlines and control characters flattened to spaces), names of people hold no comma
+(a comma separates names in a list) and titles do not start with ``:`` (it would be
+read as an option).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...options import (
+    DOMAIN_RE,
+    EMAIL_RE,
+    URL_RE,
+    OptionError,
+    country_problem,
+    parse_age_range,
+    parse_date,
+)
+from ...schema import (
+    ACCOUNTS,
+    AUDIENCES,
+    COMMENTS,
+    MEMBERSHIPS,
+    MODERATIONS,
+    PHASES,
+    PURPOSES,
+    VISIBILITIES,
+)
+
+#: the people an answers file names (``people:``), with what each one is
+PEOPLE = {
+    "headteacher": "the headteacher",
+    "owner": "the online-safety lead, who maintains the policy",
+    "dsl": "the Designated Safeguarding Lead (DSL)",
+    "governing-body": "the body that approves the policy (e.g. Governing Board)",
+    "network-manager": "the network manager (technical lead)",
+    "deputy-dsl": "the deputy DSL",
+    "link-governor": "the link governor for safeguarding",
+    "dpo": "the Data Protection Officer",
+}
+#: people whose value is a body, not a person (commas allowed)
+BODIES = ("governing-body",)
+TRAINING = {
+    "staff": "online-safety training for all staff",
+    "pupils": "social-media lessons for pupils",
+    "parents": "the online-safety session for parents",
+}
+TOP_KEYS = (
+    "school",
+    "phase",
+    "pupil-ages",
+    "country",
+    "email-domains",
+    "guidance",
+    "people",
+    "approved-on",
+    "review-cycle",
+    "training",
+    "tools",
+)
+TOOL_KEYS = (
+    "platform",
+    "audience",
+    "purpose",
+    "owner",
+    "admins",
+    "approved-on",
+    # optional: the wizard derives them, an answers file may set them
+    "title",
+    "id",
+    "description",
+    "account",
+    "visibility",
+    "comments",
+    "membership",
+    "moderation",
+    "contact-email",
+    "url",
+    "approved-by",
+    "next-review",
+    "justification",
+)
+DEFAULT_GUIDANCE = ("kent-2010", "uk-online-safety")
+
+
+class AnswerError(ValueError):
+    """A value that is not allowed; ``str()`` says what is wrong and what is allowed,
+    without the key (the caller adds it)."""
+
+
+@dataclass
+class ToolAnswers:
+    platform: str
+    audience: list[str] = field(default_factory=list)
+    purpose: list[str] = field(default_factory=list)
+    owner: str | None = None
+    admins: list[str] = field(default_factory=list)
+    approved_on: str | None = None
+    #: optional set-up and wording the answers may give (option name -> value)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Answers:
+    school: str | None = None
+    phase: str | None = None
+    pupil_ages: str | None = None
+    country: str | None = None
+    email_domains: list[str] = field(default_factory=list)
+    guidance: list[str] = field(default_factory=list)
+    people: dict[str, str] = field(default_factory=dict)
+    approved_on: str | None = None
+    review_cycle: int | None = None
+    training: dict[str, str] = field(default_factory=dict)
+    tools: list[ToolAnswers] = field(default_factory=list)
+    #: top-level keys given (by the file or flags), so prompts ask only the rest
+    given: set[str] = field(default_factory=set)
+
+
+# --- validators: value -> normalised value, or AnswerError ------------------------
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def one_line(value: Any) -> str:
+    """Text on one line: newlines, tabs and control characters become spaces,
+    runs of spaces one."""
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        raise AnswerError(f"is {_shown(value)}, not text")
+    text = str(value)
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text
+    )
+    return " ".join(text.split())
+
+
+def text(value: Any) -> str:
+    out = one_line(value)
+    if not out:
+        raise AnswerError("is empty")
+    return out
+
+
+def title(value: Any) -> str:
+    out = text(value)
+    if out.startswith(":"):
+        raise AnswerError(f"{out!r} starts with ':'; start it with a word")
+    return out
+
+
+def person(value: Any) -> str:
+    out = text(value)
+    if "," in out:
+        raise AnswerError(
+            f"{out!r} has a comma, which separates names; write one name, e.g. Mrs S Green"
+        )
+    return out
+
+
+def people(value: Any) -> list[str]:
+    if isinstance(value, str):
+        items = [part for part in value.split(",")]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise AnswerError(f"is {_shown(value)}; write a list of names")
+    out = [
+        person(item) for item in items if not (isinstance(item, str) and not item.strip())
+    ]
+    if not out:
+        raise AnswerError("is empty")
+    return list(dict.fromkeys(out))
+
+
+def date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    out = text(value)
+    try:
+        parse_date(out)
+    except OptionError as error:
+        raise AnswerError(f"{out!r} {error}, e.g. 2026-09-01") from None
+    return out
+
+
+def choice(values: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        out = text(value).lower()
+        if out not in values:
+            close = difflib.get_close_matches(out, values, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AnswerError(
+                f"{out!r} is not allowed{hint}; use one of " + ", ".join(values)
+            )
+        return out
+
+    return check
+
+
+def choices(values: tuple[str, ...]) -> Callable[[Any], list[str]]:
+    one = choice(values)
+
+    def check(value: Any) -> list[str]:
+        if isinstance(value, str):
+            items: list[Any] = [p for p in value.split(",") if p.strip()]
+        elif isinstance(value, list):
+            items = value
+        else:
+            raise AnswerError(
+                f"is {_shown(value)}; use one or more of " + ", ".join(values)
+            )
+        if not items:
+            raise AnswerError("is empty; use one or more of " + ", ".join(values))
+        out = []
+        for item in items:
+            try:
+                out.append(one(item))
+            except AnswerError as error:
+                raise AnswerError(
+                    str(error).replace("; use one of", "; use one or more of")
+                ) from None
+        return list(dict.fromkeys(out))
+
+    return check
+
+
+def age_range(value: Any) -> str:
+    out = text(value)
+    try:
+        low, high = parse_age_range(out)
+    except OptionError as error:
+        raise AnswerError(f"{out!r} {error}, e.g. 4-11") from None
+    return f"{low}-{high}"
+
+
+def country(value: Any) -> str:
+    out = text(value)
+    problem = country_problem(out)
+    if problem:
+        if "write" not in problem:
+            problem += ", e.g. GB"
+        raise AnswerError(f"{out!r} {problem}")
+    return out
+
+
+def domains(value: Any) -> list[str]:
+    if isinstance(value, str):
+        items: list[Any] = [p for p in value.split(",") if p.strip()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise AnswerError(f"is {_shown(value)}; write a list of email domains")
+    out = []
+    for item in items:
+        domain = text(item).lower().lstrip("@")
+        if not DOMAIN_RE.match(domain):
+            raise AnswerError(
+                f"{domain!r} is not an email domain; write e.g. oakfield.sch.uk"
+            )
+        out.append(domain)
+    if not out:
+        raise AnswerError("is empty")
+    return list(dict.fromkeys(out))
+
+
+def months(value: Any) -> int:
+    if isinstance(value, bool) or not (
+        isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+    ):
+        raise AnswerError(f"is {_shown(value)}; write a whole number of months, e.g. 12")
+    out = int(value)
+    if not 1 <= out <= 60:
+        raise AnswerError(f"is {out}; write a whole number of months from 1 to 60")
+    return out
+
+
+def email(value: Any) -> str:
+    out = text(value)
+    if not EMAIL_RE.match(out):
+        raise AnswerError(f"{out!r} is not an email address")
+    return out
+
+
+def url(value: Any) -> str:
+    out = text(value)
+    if not URL_RE.match(out):
+        raise AnswerError(f"{out!r} is not a web address starting with https://")
+    return out
+
+
+def item_id(value: Any) -> str:
+    from ...options import ID_RE
+
+    out = text(value)
+    if not ID_RE.match(out):
+        raise AnswerError(
+            f"{out!r} is not an ID in capitals with underscores, e.g. TOOL_FACEBOOK_GROUP"
+        )
+    return out
+
+
+def guidance_list(value: Any) -> list[str]:
+    from ...guidance import builtin_pack_ids
+
+    known = builtin_pack_ids()
+    if isinstance(value, str):
+        items: list[Any] = [p for p in value.split(",") if p.strip()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise AnswerError(f"is {_shown(value)}; write a list of pack IDs")
+    out = []
+    for item in items:
+        name = text(item)
+        if name not in known and not name.endswith((".yaml", ".yml")):
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AnswerError(
+                f"{name!r} is not a built-in guidance pack{hint} or a .yaml file; "
+                "built-in packs: " + ", ".join(known)
+            )
+        out.append(name)
+    if not out:
+        raise AnswerError("is empty")
+    return list(dict.fromkeys(out))
+
+
+def platform_id(value: Any) -> str:
+    from ...guidance import load_catalogue
+
+    out = text(value).lower()
+    known = sorted(p.id for p in load_catalogue())
+    if out not in known:
+        close = difflib.get_close_matches(out, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise AnswerError(
+            f"{out!r} is not a platform in the catalogue{hint}; known: " + ", ".join(known)
+        )
+    return out
+
+
+#: validators of the optional tool keys, by option name
+TOOL_EXTRA: dict[str, Callable[[Any], Any]] = {
+    "title": title,
+    "id": item_id,
+    "description": lambda v: _paragraphs(v),
+    "account": choice(ACCOUNTS),
+    "visibility": choice(VISIBILITIES),
+    "comments": choice(COMMENTS),
+    "membership": choice(MEMBERSHIPS),
+    "moderation": choice(MODERATIONS),
+    "contact-email": email,
+    "url": url,
+    "approved-by": text,
+    "next-review": date,
+    "justification": text,
+}
+
+
+def _paragraphs(value: Any) -> str:
+    """Free prose: paragraphs kept (blank lines), each flattened to one line."""
+    if not isinstance(value, str):
+        raise AnswerError(f"is {_shown(value)}, not text")
+    parts = [one_line(p) for p in value.replace("\r\n", "\n").split("\n\n")]
+    out = "\n\n".join(p for p in parts if p)
+    if not out:
+        raise AnswerError("is empty")
+    return out
+
+
+# --- the whole answers mapping -------------------------------------------------
+
+
+def _unknown(key: Any, known: tuple[str, ...], where: str) -> AnswerError:
+    close = difflib.get_close_matches(str(key), known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    prefix = where.rstrip(".") + ": " if where else ""
+    return AnswerError(
+        f"{prefix}unknown key {key!r}; {hint}known keys: " + ", ".join(known)
+    )
+
+
+def _get(
+    mapping: Mapping[str, Any], key: str, check: Callable[[Any], Any], where: str
+) -> Any:
+    try:
+        return check(mapping[key])
+    except AnswerError as error:
+        raise AnswerError(f"{where}{key}: {error}") from None
+
+
+def _mapping(value: Any, where: str, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise AnswerError(f"{where}is {_shown(value)}; write {what}")
+    return value
+
+
+def parse_tool(data: Any, index: int) -> ToolAnswers:
+    where = f"tools[{index}]."
+    if isinstance(data, str):  # "- facebook": a platform alone
+        data = {"platform": data}
+    entry = _mapping(data, where.rstrip(".") + " ", "a mapping with platform, audience ...")
+    for key in entry:
+        if key not in TOOL_KEYS:
+            raise _unknown(key, TOOL_KEYS, where)
+    if "platform" not in entry:
+        raise AnswerError(f"{where}platform: is missing; name a platform, e.g. facebook")
+    tool = ToolAnswers(platform=_get(entry, "platform", platform_id, where))
+    if entry.get("audience") is not None:
+        tool.audience = _get(entry, "audience", choices(AUDIENCES), where)
+    if entry.get("purpose") is not None:
+        tool.purpose = _get(entry, "purpose", choices(PURPOSES), where)
+    if entry.get("owner") is not None:
+        tool.owner = _get(entry, "owner", person, where)
+    if entry.get("admins") is not None:
+        tool.admins = _get(entry, "admins", people, where)
+    if entry.get("approved-on") is not None:
+        tool.approved_on = _get(entry, "approved-on", date, where)
+    for key, check in TOOL_EXTRA.items():
+        if entry.get(key) is not None:
+            tool.extra[key] = _get(entry, key, check, where)
+    return tool
+
+
+def parse_answers(data: Any) -> Answers:
+    """Validate an answers mapping (as ``yaml.safe_load`` reads it).
+
+    :raises AnswerError: the first problem, naming its key.
+    """
+    if data is None:
+        data = {}
+    top = _mapping(data, "", "a mapping of answers (school, tools, ...)")
+    for key in top:
+        if key not in TOP_KEYS:
+            raise _unknown(key, TOP_KEYS, "")
+    answers = Answers()
+    given = {k for k, v in top.items() if v is not None}
+    answers.given = set(given)
+    if "school" in given:
+        answers.school = _get(top, "school", text, "")
+    if "phase" in given:
+        answers.phase = _get(top, "phase", choice(PHASES), "")
+    if "pupil-ages" in given:
+        answers.pupil_ages = _get(top, "pupil-ages", age_range, "")
+    if "country" in given:
+        answers.country = _get(top, "country", country, "")
+    if "email-domains" in given:
+        answers.email_domains = _get(top, "email-domains", domains, "")
+    if "guidance" in given:
+        answers.guidance = _get(top, "guidance", guidance_list, "")
+    if "approved-on" in given:
+        answers.approved_on = _get(top, "approved-on", date, "")
+    if "review-cycle" in given:
+        answers.review_cycle = _get(top, "review-cycle", months, "")
+    if "people" in given:
+        mapping = _mapping(top["people"], "people: ", "a mapping, e.g. {dsl: Mr J Owusu}")
+        for key, value in mapping.items():
+            if key not in PEOPLE:
+                raise _unknown(key, tuple(PEOPLE), "people.")
+            if value is None:
+                continue
+            check = text if key in BODIES else person
+            answers.people[key] = _get(mapping, key, check, "people.")
+    if "training" in given:
+        mapping = _mapping(
+            top["training"], "training: ", "a mapping, e.g. {staff: 2026-09-02}"
+        )
+        for key, value in mapping.items():
+            if key not in TRAINING:
+                raise _unknown(key, tuple(TRAINING), "training.")
+            if value is not None:
+                answers.training[key] = _get(mapping, key, date, "training.")
+    if "tools" in given:
+        tools = top["tools"]
+        if not isinstance(tools, list) or not tools:
+            raise AnswerError(
+                "tools: is not a list of tools; write at least one, e.g. "
+                "- {platform: facebook, audience: [parents], purpose: [announcements]}"
+            )
+        answers.tools = [parse_tool(entry, n) for n, entry in enumerate(tools, 1)]
+    return answers
