@@ -9,7 +9,7 @@ requirements, not local ones. Placed once per project (usually in an appendix).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -38,7 +38,7 @@ THEME_TITLES = {
 
 class GuidanceDirective(SphinxDirective):
     has_content = False
-    option_spec: dict[str, Any] = {}
+    option_spec: ClassVar[dict[str, Any]] = {}
 
     def run(self) -> list[nodes.Node]:
         app = env_app(self.env)

@@ -160,7 +160,7 @@ def policy_block(
     """The policy's key-facts table."""
     block = nodes.container(classes=["sm-item", "sm-item-policy"])
     block += nodes.target("", "", ids=[need_id])
-    rows = []
+    rows: list[list[Cell]] = []
     for name, field in POLICY_FACTS:
         value = fields.get(field)
         if value is None or value == []:

@@ -11,7 +11,7 @@ from sphinx.application import Sphinx
 from ..config import get_config
 from ..model import Finding
 from ..project import ProjectState
-from ..render import make_table, ref
+from ..render import Cell, make_table, ref
 from ..schema import SEVERITIES
 from . import Registration, TableDirective, sm_table, status_cell
 
@@ -89,7 +89,7 @@ def build(
     )
     findings = sorted(state.findings, key=_sort)
     if findings:
-        rows = []
+        rows: list[list[Cell]] = []
         cell_classes = []
         for finding in findings:
             shown, classes = status_cell(finding.status)

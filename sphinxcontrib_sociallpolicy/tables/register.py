@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 
 from ..model import Item
 from ..project import ProjectState
-from ..render import make_table, ref
+from ..render import Cell, make_table, ref
 from . import Registration, TableDirective, filtered_ids, sm_table, unchanged
 
 
@@ -60,7 +60,7 @@ def build(
     tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
     if not tools:
         return [nodes.paragraph(text="No tools match.", classes=["sm-empty"])]
-    rows = []
+    rows: list[list[Cell]] = []
     cell_classes = []
     for tool in tools:
         f = tool.fields
