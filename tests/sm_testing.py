@@ -29,3 +29,39 @@ def warnings_of(app) -> list[str]:
 
 def sm_warnings(app) -> list[str]:
     return [line for line in warnings_of(app) if re.search(r"\[sm(\.[a-z_]+)?\]$", line)]
+
+
+def build_pdf(src: Path, out: Path, *options: str) -> tuple[str, Path]:
+    """Build ``src`` to PDF with ``sphinx-build -M latexpdf`` and latexmk, and check
+    what every PDF test checks: the build succeeds, no line is more than 5pt too
+    wide ("Overfull \\hbox"), and every reference resolves. Returns the LaTeX log and
+    the latex folder.
+
+    A real TeX toolchain is needed: without one the test is skipped locally, but in CI
+    (``CI`` set, as ``.ci/run`` does) it fails, since ``.ci/run`` installs TeX Live.
+    """
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
+        if os.environ.get("CI"):
+            pytest.fail("latexmk/pdflatex missing in CI: .ci/run must install TeX Live")
+        pytest.skip("latexmk and pdflatex are not installed (make pdf needs them)")
+    command = [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(src), str(out)]
+    result = subprocess.run(
+        [*command, "-q", *options], capture_output=True, text=True, timeout=900
+    )
+    latex = out / "latex"
+    log = "\n".join(p.read_text("latin-1") for p in latex.glob("*.log"))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert list(latex.glob("*.pdf"))
+    overfull = [
+        float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)
+    ]
+    assert [w for w in overfull if w > 5] == [], log[-3000:]
+    assert "Hyper reference" not in log and "multiply defined" not in log
+    return log, latex
