@@ -50,6 +50,31 @@ def test_check_lists_findings_by_file_with_lines(policy: Path, capsys, monkeypat
     assert "FAILED: 5 open findings at 'must' or above." in out
 
 
+def test_check_is_quiet_on_a_small_policy(policy: Path, capsys):
+    assert main(["check", str(policy)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_check_shows_progress_on_a_large_policy(policy: Path, capsys):
+    """25 documents: a line at every tenth read, then the guidance check."""
+    index = policy / "index.rst"
+    pages = [f"part{n:02d}" for n in range(21)]
+    for page in pages:
+        (policy / f"{page}.rst").write_text(f"{page}\n{'=' * len(page)}\n\nText.\n")
+    text = index.read_text("utf-8")
+    index.write_text(
+        text + "\n.. toctree::\n   :hidden:\n\n" + "".join(f"   {p}\n" for p in pages),
+        "utf-8",
+    )
+    total = len(list(policy.glob("*.rst")))
+    assert total >= 25
+    assert main(["check", str(policy)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"read 3 of {total} documents"
+    assert f"read {total} of {total} documents" in err
+    assert err[-1] == "checking the policy against the guidance..."
+
+
 def test_fail_on_may_fails_on_lower_findings(policy: Path, capsys):
     # the compliant policy has only lower findings (kept as information)
     assert main(["check", str(policy), "--fail-on", "must"]) == 0

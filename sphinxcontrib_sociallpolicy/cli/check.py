@@ -76,16 +76,43 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def _progress(stream: TextIO) -> Any:
-    """A ``source-read`` handler that prints a progress line every 100 documents."""
-    count = {"n": 0}
+#: below this many documents a check is quick and prints no progress
+PROGRESS_FROM = 20
 
-    def on_source_read(app: Any, docname: str, source: list[str]) -> None:
-        count["n"] += 1
-        if count["n"] % 100 == 0:
-            print(f"checked {count['n']} documents...", file=stream, flush=True)
 
-    return on_source_read
+class _Progress:
+    """Progress on standard error for large projects: a line at every tenth of the
+    documents read, then one when the policy is checked against the guidance."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.total = 0
+        self.done = 0
+        self.step = 0
+
+    def connect(self, app: Any) -> None:
+        app.connect("env-before-read-docs", self.before_read)
+        app.connect("source-read", self.read_one)
+        app.connect("env-updated", self.evaluating)
+
+    def before_read(self, app: Any, env: Any, docnames: list[str]) -> None:
+        self.total = len(docnames)
+        self.step = max(1, -(-self.total // 10))  # ceiling of a tenth
+
+    def read_one(self, app: Any, docname: str, source: list[str]) -> None:
+        self.done += 1
+        if self.total >= PROGRESS_FROM and (
+            self.done % self.step == 0 or self.done == self.total
+        ):
+            self._say(f"read {self.done} of {self.total} documents")
+
+    def evaluating(self, app: Any, env: Any) -> list[str]:
+        if self.total >= PROGRESS_FROM:
+            self._say("checking the policy against the guidance...")
+        return []
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
 
 
 def build(srcdir: Path, fail_on: str | None, verbose: bool) -> tuple[Any, str, Any]:
@@ -117,7 +144,7 @@ def build(srcdir: Path, fail_on: str | None, verbose: bool) -> tuple[Any, str, A
                     keep_going=True,
                 )
                 if not verbose:
-                    app.connect("source-read", _progress(sys.stderr))
+                    _Progress(sys.stderr).connect(app)
                 app.build()
                 return get_state(app), warnings.getvalue(), get_config(app)
         except SphinxError as error:
