@@ -113,7 +113,7 @@ def test_doctree_has_no_leftover_placeholders(app):
     from sphinxcontrib_sociallpolicy.render import sm_ref
 
     app.build()
-    doctree = app.env.get_and_resolve_doctree("safeguards", app.builder)
+    doctree = app.env.get_and_resolve_doctree("safeguards", app.builder, tags=app.tags)
     assert not list(doctree.findall(sm_ref))
     links = [
         n["refid"] if "refid" in n else n.get("refuri")
