@@ -79,8 +79,10 @@ TABLE_OPTION_HELP = {
     ),
     "heatmap": "Add a 5 x 5 likelihood x impact grid of the risks (a flag).",
     "rows": "Only the requirements of these packs or themes, comma-separated, e.g. "
-    "``kent-2010`` or ``moderation, age``.",
-    "columns": "Only these tools, by tool ID or platform ID, comma-separated.",
+    "``kent-2010`` or ``moderation, age``. A name that matches no pack or theme is "
+    "an ``sm.option`` warning.",
+    "columns": "Only these tools, by tool ID or platform ID, comma-separated. A name "
+    "that matches no tool or platform is an ``sm.option`` warning.",
 }
 
 #: short texts for the directives that are not items

@@ -13,6 +13,7 @@ from ..model import Item, RequirementInfo, worst
 from ..options import split_list
 from ..project import ProjectState
 from ..render import make_table, ref
+from ..warnings import SmWarning, warn
 from . import Registration, TableDirective, filtered_ids, sm_table, status_cell, unchanged
 
 POLICY_COLUMN = "policy"
@@ -54,19 +55,52 @@ def cells(state: ProjectState) -> dict[tuple[str, str], str]:
     return {key: worst(statuses) for key, statuses in gathered.items()}  # type: ignore[misc]
 
 
-def _select_rows(state: ProjectState, rows_option: str | None) -> list[RequirementInfo]:
+def _unknown(node: sm_table, option: str, unknown: list[str], allowed: list[str]) -> None:
+    """Warn (``sm.option``, at the directive) about values that select nothing."""
+    if not unknown:
+        return
+    names = ", ".join(repr(name) for name in unknown)
+    warn(
+        SmWarning.OPTION,
+        f"sm-matrix: :{option}: {names} matches nothing; allowed: " + ", ".join(allowed),
+        node["location"],
+    )
+
+
+def _select_rows(
+    state: ProjectState, node: sm_table, rows_option: str | None
+) -> list[RequirementInfo]:
     if not rows_option:
         return list(state.requirements)
-    wanted = set(split_list(rows_option))
-    return [r for r in state.requirements if r.pack in wanted or r.theme in wanted]
+    wanted = split_list(rows_option)
+    packs = list(dict.fromkeys(r.pack for r in state.requirements))
+    themes = sorted({r.theme for r in state.requirements})
+    _unknown(
+        node,
+        "rows",
+        [w for w in wanted if w not in packs and w not in themes],
+        [f"a guidance pack ({', '.join(packs)})", f"a theme ({', '.join(themes)})"],
+    )
+    chosen = set(wanted)
+    return [r for r in state.requirements if r.pack in chosen or r.theme in chosen]
 
 
 def _select_tools(app: Sphinx, state: ProjectState, node: sm_table) -> list[Item]:
     keep = filtered_ids(app, node, node["options"].get("filter"))
     tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
     if columns := node["options"].get("columns"):
-        wanted = set(split_list(columns))
-        tools = [t for t in tools if t.id in wanted or t.fields.get("platform") in wanted]
+        wanted = split_list(columns)
+        all_tools = state.policy.of_kind("tool")
+        ids = [t.id for t in all_tools]
+        platforms = sorted({str(t.fields.get("platform")) for t in all_tools})
+        _unknown(
+            node,
+            "columns",
+            [w for w in wanted if w not in ids and w not in platforms],
+            [f"a tool ID ({', '.join(ids)})", f"a platform ({', '.join(platforms)})"],
+        )
+        chosen = set(wanted)
+        tools = [t for t in tools if t.id in chosen or t.fields.get("platform") in chosen]
     return tools
 
 
@@ -81,7 +115,7 @@ def _coverage(statuses: list[str | None]) -> str:
 def build(
     app: Sphinx, state: ProjectState, node: sm_table, docname: str
 ) -> list[nodes.Node]:
-    requirements = _select_rows(state, node["options"].get("rows"))
+    requirements = _select_rows(state, node, node["options"].get("rows"))
     tools = _select_tools(app, state, node)
     if not requirements:
         return [nodes.paragraph(text="No requirements match.", classes=["sm-empty"])]
