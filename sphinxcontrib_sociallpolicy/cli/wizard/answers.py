@@ -173,13 +173,18 @@ def person(value: Any) -> str:
     return out
 
 
-def people(value: Any) -> list[str]:
+def _items(value: Any, wanted: str) -> list[Any]:
+    """A list answer, given as a YAML list or as comma-separated text (blank parts of
+    the text dropped); anything else is an error saying ``wanted``."""
     if isinstance(value, str):
-        items = [part for part in value.split(",")]
-    elif isinstance(value, list):
-        items = value
-    else:
-        raise AnswerError(f"is {_shown(value)}; write a list of names")
+        return [part for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        return value
+    raise AnswerError(f"is {_shown(value)}; {wanted}")
+
+
+def people(value: Any) -> list[str]:
+    items = _items(value, "write a list of names")
     out = [
         person(item) for item in items if not (isinstance(item, str) and not item.strip())
     ]
@@ -219,14 +224,7 @@ def choices(values: tuple[str, ...]) -> Callable[[Any], list[str]]:
     one = choice(values)
 
     def check(value: Any) -> list[str]:
-        if isinstance(value, str):
-            items: list[Any] = [p for p in value.split(",") if p.strip()]
-        elif isinstance(value, list):
-            items = value
-        else:
-            raise AnswerError(
-                f"is {_shown(value)}; use one or more of " + ", ".join(values)
-            )
+        items = _items(value, "use one or more of " + ", ".join(values))
         if not items:
             raise AnswerError("is empty; use one or more of " + ", ".join(values))
         out = []
@@ -262,12 +260,7 @@ def country(value: Any) -> str:
 
 
 def domains(value: Any) -> list[str]:
-    if isinstance(value, str):
-        items: list[Any] = [p for p in value.split(",") if p.strip()]
-    elif isinstance(value, list):
-        items = value
-    else:
-        raise AnswerError(f"is {_shown(value)}; write a list of email domains")
+    items = _items(value, "write a list of email domains")
     out = []
     for item in items:
         domain = text(item).lower().lstrip("@")
@@ -321,12 +314,7 @@ def guidance_list(value: Any) -> list[str]:
     from ...guidance import builtin_pack_ids
 
     known = builtin_pack_ids()
-    if isinstance(value, str):
-        items: list[Any] = [p for p in value.split(",") if p.strip()]
-    elif isinstance(value, list):
-        items = value
-    else:
-        raise AnswerError(f"is {_shown(value)}; write a list of pack IDs")
+    items = _items(value, "write a list of pack IDs")
     out = []
     for item in items:
         name = text(item)
