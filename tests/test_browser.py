@@ -70,45 +70,46 @@ def browser_or_skip():
     return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
 
 
+def build_html(src: Path, out: Path, *options: str) -> None:
+    """Build ``src`` to HTML in a subprocess, as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", *options, str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def assert_tables_fit(page: Path, tables: list[str], shot: str) -> None:
+    """Load ``page`` in headless Chromium on a wide and a narrow window: every table
+    class in ``tables`` is there, has rows and fits its container. A screenshot of
+    each width goes to test-output/``shot``-WIDTH.png."""
+    driver = browser_or_skip()
+    try:
+        for width in (1280, 800):
+            driver.set_window_size(width, 1600)
+            driver.get(page.as_uri())
+            report = driver.execute_script(CHECK_TABLES, tables)
+            SHOTS.mkdir(exist_ok=True)
+            driver.save_screenshot(str(SHOTS / f"{shot}-{width}.png"))
+            assert report == {"missing": [], "empty": [], "overflow": []}, (
+                shot,
+                width,
+                report,
+            )
+    finally:
+        driver.quit()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("theme", ["alabaster", "furo"])
 def test_tables_render_and_fit_in_a_browser(theme: str, tmp_path: Path):
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-hostile", src)
     out = tmp_path / "html"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-q",
-            "-D",
-            f"html_theme={theme}",
-            str(src),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    driver = browser_or_skip()
-    try:
-        for width in (1280, 800):
-            driver.set_window_size(width, 1600)
-            driver.get((out / "index.html").as_uri())
-            report = driver.execute_script(CHECK_TABLES, list(TABLES))
-            SHOTS.mkdir(exist_ok=True)
-            driver.save_screenshot(str(SHOTS / f"tables-{theme}-{width}.png"))
-            assert report == {"missing": [], "empty": [], "overflow": []}, (
-                theme,
-                width,
-                report,
-            )
-    finally:
-        driver.quit()
+    build_html(src, out, "-D", f"html_theme={theme}")
+    assert_tables_fit(out / "index.html", list(TABLES), f"tables-{theme}")
 
 
 @pytest.mark.slow
@@ -121,40 +122,16 @@ def test_example_registers_render_and_fit_in_a_browser(theme: str, tmp_path: Pat
     src = tmp_path / "src"
     shutil.copytree(REPO / "example_project", src, ignore=shutil.ignore_patterns("_build"))
     out = tmp_path / "html"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-q",
-            "-W",
-            "--keep-going",
-            "-D",
-            f"html_theme={theme}",
-            "-D",
-            "sm_today=2026-11-25",
-            str(src),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    build_html(
+        src,
+        out,
+        "-W",
+        "--keep-going",
+        "-D",
+        f"html_theme={theme}",
+        "-D",
+        "sm_today=2026-11-25",
     )
-    assert result.returncode == 0, result.stderr
-    driver = browser_or_skip()
-    try:
-        for width in (1280, 800):
-            driver.set_window_size(width, 1600)
-            driver.get((out / "registers.html").as_uri())
-            report = driver.execute_script(CHECK_TABLES, [*TABLES, "sm-findings"])
-            SHOTS.mkdir(exist_ok=True)
-            driver.save_screenshot(str(SHOTS / f"example-registers-{theme}-{width}.png"))
-            assert report == {"missing": [], "empty": [], "overflow": []}, (
-                theme,
-                width,
-                report,
-            )
-    finally:
-        driver.quit()
+    assert_tables_fit(
+        out / "registers.html", [*TABLES, "sm-findings"], f"example-registers-{theme}"
+    )
