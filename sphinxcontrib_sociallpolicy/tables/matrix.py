@@ -87,10 +87,10 @@ def _select_rows(
 
 def _select_tools(app: Sphinx, state: ProjectState, node: sm_table) -> list[Item]:
     keep = filtered_ids(app, node, node["options"].get("filter"))
-    tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
+    all_tools = state.policy.of_kind("tool")
+    tools = [t for t in all_tools if keep is None or t.id in keep]
     if columns := node["options"].get("columns"):
         wanted = split_list(columns)
-        all_tools = state.policy.of_kind("tool")
         ids = [t.id for t in all_tools]
         platforms = sorted({str(t.fields.get("platform")) for t in all_tools})
         _unknown(
