@@ -159,6 +159,14 @@ def test_broken_pack_is_an_input_error(policy: Path, capsys):
     assert "did you mean 'kent-2010'?" in out
 
 
+def test_guidance_listing_of_an_unknown_pack_is_one_line(capsys):
+    assert main(["guidance", "kent2010"]) == 2
+    assert capsys.readouterr().err == (
+        "error: 'kent2010' is not a built-in guidance pack (did you mean 'kent-2010'?) "
+        "or a .yaml file; built-in packs: kent-2010, uk-online-safety\n"
+    )
+
+
 def test_guidance_listing(capsys):
     assert main(["guidance"]) == 0
     out = capsys.readouterr().out

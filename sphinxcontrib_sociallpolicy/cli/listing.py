@@ -4,6 +4,7 @@ is checked against, and the platform catalogue with its minimum ages."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -63,7 +64,16 @@ def add_parsers(commands: Any) -> None:
 def _packs(name: str | None) -> list[Any]:
     from ..guidance import PackError, builtin_pack_ids, resolve_packs
 
-    names = [name] if name else builtin_pack_ids()
+    builtin = builtin_pack_ids()
+    names = [name] if name else builtin
+    if name and name not in builtin and not name.endswith((".yaml", ".yml")):
+        # said here: resolve_packs's message is about sm_guidance in conf.py
+        close = difflib.get_close_matches(name, builtin, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(
+            f"{name!r} is not a built-in guidance pack{hint} or a .yaml file; "
+            "built-in packs: " + ", ".join(builtin)
+        )
     try:
         return resolve_packs(names, Path.cwd())
     except PackError as error:
