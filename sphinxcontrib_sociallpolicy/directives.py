@@ -1,5 +1,5 @@
 """The item directives: ``sm-policy``, ``sm-tool``, ``sm-control``, ``sm-risk``,
-``sm-requirement`` and ``sm-waiver``.
+``sm-requirement``, ``sm-waiver`` and ``sm-document``.
 
 Each reads its options through :mod:`.options` (a bad value is one ``sm.option``
 warning at the directive's line, naming the option, the value and what is allowed; the
@@ -23,9 +23,21 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_needs.api import InvalidNeedException, add_need
 
 from . import render
-from .needs import ALL_FIELD
-from .options import ID_RE, OptionError, option_message, parse_value
-from .schema import CONTROL, ITEM_TYPES, POLICY, REQUIREMENT, RISK, TOOL, WAIVER, ItemType
+from .needs import ALL_FIELD, SECTIONS_FIELD
+from .options import ID_RE, OptionError, option_message, parse_covers, parse_value
+from .schema import (
+    CONTROL,
+    DOCUMENT,
+    ITEM_STATUSES,
+    ITEM_TYPES,
+    POLICY,
+    REQUIREMENT,
+    RISK,
+    STATUS_KINDS,
+    TOOL,
+    WAIVER,
+    ItemType,
+)
 from .warnings import SmWarning, warn
 
 #: sphinx-needs options our directives accept as they are
@@ -149,6 +161,7 @@ class ItemDirective(SphinxDirective):
             )
             title = need_id
 
+        status = self._status()
         fields: dict[str, Any] = {}
         all_links: list[str] = []
         for spec in item_type.options:
@@ -168,6 +181,10 @@ class ItemDirective(SphinxDirective):
             if spec.is_link and value == ["all"]:
                 all_links.append(spec.field)
                 value = []
+            if spec.kind == "covers":
+                sections = [f"{rule}: {sec}" for rule, sec in parse_covers(raw) if sec]
+                if sections:
+                    fields[SECTIONS_FIELD] = sections
             fields[spec.field] = value
         self._defaults(fields)
         if all_links:
@@ -187,7 +204,7 @@ class ItemDirective(SphinxDirective):
                 title=title,
                 id=need_id,
                 content=content,
-                status=self.options.get("status") or None,
+                status=status,
                 tags=self.options.get("tags") or None,
                 style=self.options.get("style") or None,
                 hide=True,
@@ -210,6 +227,23 @@ class ItemDirective(SphinxDirective):
             # still a need, and still a link target
             return [nodes.target("", "", ids=[need_id])]
         return self._render(need_id, title, fields, collapse)
+
+    def _status(self) -> str | None:
+        """The ``:status:`` as written. On the items a school adopts (tools,
+        controls, risks, documents) it is ``draft`` or ``adopted``; another value is
+        an ``sm.option`` warning, and the item is then treated as a draft."""
+        raw = " ".join((self.options.get("status") or "").split())
+        if self.item_type.kind not in STATUS_KINDS:
+            return raw or None
+        if "status" in self.options and raw not in ITEM_STATUSES:
+            shown = raw if len(raw) <= 80 else raw[:77] + "..."
+            self._warn(
+                (f":status: {shown!r} is not allowed" if raw else ":status: is empty")
+                + "; allowed: draft (a suggestion not yet adopted, which counts for "
+                "nothing) or adopted (the default when :status: is left out). Until "
+                "it says adopted, this item is treated as a draft"
+            )
+        return raw or None
 
     def _need_id(self, title: str) -> str:
         raw = self.options.get("id")
@@ -251,6 +285,7 @@ class ItemDirective(SphinxDirective):
                 self._content(),
                 collapse=collapse,
                 source=(str(self.env.doc2path(self.env.docname)), self.lineno),
+                draft=is_draft(self.item_type.kind, self.options.get("status")),
             )
         ]
 
@@ -294,6 +329,19 @@ class WaiverDirective(ItemDirective):
     item_type = WAIVER
 
 
+class DocumentDirective(ItemDirective):
+    item_type = DOCUMENT
+
+
+def is_draft(kind: str, status: str | None) -> bool:
+    """Whether an item of ``kind`` with ``:status:`` ``status`` is a draft: on the
+    items a school adopts, anything but absent or ``adopted``."""
+    if kind not in STATUS_KINDS:
+        return False
+    value = " ".join((status or "").split())
+    return bool(value) and value != "adopted"
+
+
 DIRECTIVES: dict[str, type[ItemDirective]] = {
     d.item_type.directive: d
     for d in (
@@ -303,6 +351,7 @@ DIRECTIVES: dict[str, type[ItemDirective]] = {
         RiskDirective,
         RequirementDirective,
         WaiverDirective,
+        DocumentDirective,
     )
 }
 assert set(DIRECTIVES) == {t.directive for t in ITEM_TYPES}

@@ -17,9 +17,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .config import _setting_line, get_config
-from .model import Finding, RequirementInfo, Result
+from .guidance.engine import finding_order
+from .model import Finding
 from .project import ANALYSERS, ProjectState, check_links
-from .warnings import SmWarning, finding_subtype, info, warn
+from .warnings import WARNING_TYPE, SmWarning, finding_subtype, info, warn
 
 
 def load_guidance(app: Sphinx) -> tuple[list[Any], Any]:
@@ -67,43 +68,48 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
     state.packs = [(p.id, p.title, p.version, p.source) for p in packs]
     requirements = guidance.requirements_of(packs)
     state.known_ids |= {r.id for r in requirements}
-    evaluation = guidance.evaluate(
+    check_platforms(state, catalogue)
+    state.evaluation = guidance.evaluate(
         state.policy,
         requirements,
         catalogue,
         country=config.country,
         today=config.today,
         disabled=config.disable,
+        fail_on=config.fail_on,
     )
-    engine_ids = {r.id for r in guidance.ENGINE_RULES}
-    pack_of = {r.id: r.pack for r in requirements}
-    for req in evaluation.requirements:
-        if req.id in engine_ids:
-            continue
-        state.requirements.append(
-            RequirementInfo(
-                id=req.id,
-                title=req.title,
-                severity=req.severity,
-                source=req.source,
-                theme=req.theme,
-                pack=pack_of.get(req.id, "local"),
-                applies_to=", ".join(req.applies_to),
-                text=req.text,
-            )
-        )
-    for result in evaluation.results:
-        if result.status == "not-applicable" or result.rule in engine_ids:
-            continue
-        status = "open" if result.status == "finding" else result.status
-        state.results.append(Result(rule=result.rule, item=result.item, status=status))  # type: ignore[arg-type]
-    state.findings.extend(evaluation.findings)
-    for rule_id in evaluation.unknown_disabled:
+    for rule_id in state.evaluation.unknown_disabled:
         warn(
             SmWarning.CONFIG,
             f"sm_disable names {rule_id}, which is no requirement of the active guidance "
             "packs or of this policy; check the ID",
             _setting_line(config.confdir, "sm_disable"),
+        )
+
+
+def check_platforms(state: ProjectState, catalogue: Any) -> None:
+    """A tool's ``:platform:`` must be in the catalogue (built in, or added with
+    ``sm_platforms``): an unknown one is an ``sm.option`` warning with the closest
+    names. An alias (``twitter``) is read as the platform it stands for (``x``)."""
+    import difflib
+
+    names = catalogue.names()
+    for tool in state.policy.of_kind("tool"):
+        written = tool.fields.get("platform")
+        if not written:
+            continue
+        platform = catalogue.get(written)
+        if platform is not None:
+            tool.fields["platform"] = platform.id
+            continue
+        close = difflib.get_close_matches(str(written).lower(), names, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        warn(
+            SmWarning.OPTION,
+            f"sm-tool {tool.id}: :platform: {written!r} is not in the platform catalogue; "
+            f"{hint}write a platform ID listed by `sociallpolicy platforms`, or add the "
+            "platform in a catalogue file named in sm_platforms",
+            (tool.docname, tool.line),
         )
 
 
@@ -119,18 +125,26 @@ def finding_message(finding: Finding) -> str:
 
 
 def report_findings(app: Sphinx, state: ProjectState) -> None:
-    """Open findings as warnings (at or above ``sm_fail_on``) or information."""
-    config = get_config(app)
-    state.disabled = frozenset(config.disable)
-    for finding in sorted(state.findings, key=lambda f: (f.source, f.line, f.rule, f.item)):
+    """Open findings as warnings (at or above ``sm_fail_on``) or, below it, as
+    information in the same form (``path:line: NOTE: ... [sm.<rule>]``), so that
+    ``-W`` fails only on what ``sm_fail_on`` says fails."""
+    from sphinx.util.logging import is_suppressed_warning
+
+    evaluation = state.evaluation
+    suppressed = app.config.suppress_warnings
+    for finding in sorted(state.findings, key=finding_order):
         if finding.status != "open":
             continue
         # a policy-level finding with no sm-policy: at the root document
         location = (finding.docname or app.config.root_doc, finding.line or None)
-        if config.warns(finding.severity):
-            warn(finding_subtype(finding.rule), finding_message(finding), location)
-        else:
-            info(f"{finding.source}:{finding.line}: {finding_message(finding)}", None)
+        subtype = finding_subtype(finding.rule)
+        if evaluation.warns(finding.severity):
+            warn(subtype, finding_message(finding), location)
+        elif not is_suppressed_warning(WARNING_TYPE, subtype, suppressed):
+            info(
+                f"NOTE: {finding_message(finding)} [{WARNING_TYPE}.{subtype}]",
+                location,
+            )
 
 
 def setup_evaluation(app: Sphinx) -> None:

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ItemKind = Literal["policy", "tool", "control", "risk", "requirement", "waiver"]
+ItemKind = Literal[
+    "policy", "tool", "control", "risk", "requirement", "waiver", "document"
+]
 FindingStatus = Literal["open", "waived", "disabled"]
 
 
@@ -36,6 +38,17 @@ class Item:
     fields: dict[str, Any] = field(default_factory=dict)
     links: dict[str, list[str]] = field(default_factory=dict)
     content: str = ""
+    #: the ``:status:`` as written (None when absent)
+    status: str | None = None
+
+    @property
+    def draft(self) -> bool:
+        """A tool, control, risk or document not (yet) adopted by the school: its
+        ``:status:`` is written and is not ``adopted``. A draft counts for nothing."""
+        if self.kind not in ("tool", "control", "risk", "document"):
+            return False
+        value = " ".join((self.status or "").split())
+        return bool(value) and value != "adopted"
 
     def get(self, name: str, default: Any = None) -> Any:
         if name in self.fields:
@@ -166,7 +179,12 @@ def rating(value: int) -> str:
     return "very high"
 
 
-ResultStatus = Literal["met", "open", "waived", "disabled"]
+#: the verdict of one requirement for one item (SPEC section 8)
+ResultStatus = Literal["met", "open", "waived", "disabled", "not-applicable"]
+#: what a ``met`` rests on: facts written on the item or in the catalogue
+#: (``checked``), or a control or document that stands for it (``attested``)
+Basis = Literal["checked", "attested"]
+BASES: tuple[str, ...] = ("checked", "attested")
 
 
 @dataclass(frozen=True)
@@ -185,18 +203,41 @@ class RequirementInfo:
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of one requirement for one item it applies to."""
+    """The outcome of one requirement for one item of a kind it applies to."""
 
     rule: str
     item: str
+    kind: str
     status: ResultStatus
+    severity: str
+    #: for ``met``: ``checked`` or ``attested``; otherwise None
+    basis: Basis | None = None
+    #: IDs of the linked items (controls, documents, risks) that met the check
+    evidence: tuple[str, ...] = ()
+    finding: Finding | None = None
+
+    @property
+    def cell(self) -> str:
+        """The word for this result in a table cell: ``met`` (checked from facts),
+        ``attested``, ``open``, ``waived``, ``disabled`` or ``not-applicable``."""
+        if self.status == "met" and self.basis == "attested":
+            return "attested"
+        return self.status
 
 
-#: how bad a status is, for summarising several results in one cell
-STATUS_ORDER: dict[str, int] = {"met": 0, "disabled": 1, "waived": 2, "open": 3}
+#: how weak a cell word is, for summarising several results in one cell: a fact
+#: checked is stronger than a promise attested, which is stronger than a waiver
+CELL_ORDER: dict[str, int] = {
+    "met": 0,
+    "attested": 1,
+    "disabled": 2,
+    "waived": 3,
+    "open": 4,
+}
 
 
-def worst(statuses: Iterable[str]) -> str | None:
-    """The worst of several statuses (``open`` > ``waived`` > ``disabled`` > ``met``)."""
-    found = list(statuses)
-    return max(found, key=STATUS_ORDER.__getitem__) if found else None
+def worst(words: Iterable[str]) -> str | None:
+    """The weakest of several cell words (``open`` > ``waived`` > ``disabled`` >
+    ``attested`` > ``met``); not-applicable ones are left out."""
+    found = [w for w in words if w in CELL_ORDER]
+    return max(found, key=CELL_ORDER.__getitem__) if found else None

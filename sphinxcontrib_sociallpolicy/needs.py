@@ -26,6 +26,8 @@ from .warnings import SmWarning, warn
 ALL_FIELD = "sm_all"
 #: field naming the guidance pack of a requirement need made by ``sm-guidance``
 PACK_FIELD = "sm_pack"
+#: field listing the sections an ``sm-document``'s ``:covers:`` gives ("ID: section")
+SECTIONS_FIELD = "sm_sections"
 #: our own fields beside the options: (name, description, schema)
 EXTRA_FIELDS = (
     (
@@ -34,6 +36,11 @@ EXTRA_FIELDS = (
         {"type": "array", "items": {"type": "string"}},
     ),
     (PACK_FIELD, "sociallpolicy: the guidance pack of a requirement", {"type": "string"}),
+    (
+        SECTIONS_FIELD,
+        "sociallpolicy: the section of a document that covers each requirement",
+        {"type": "array", "items": {"type": "string"}},
+    ),
 )
 
 

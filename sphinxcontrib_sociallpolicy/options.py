@@ -83,6 +83,56 @@ def _parse_score(text: str, low: int, high: int, what: str) -> int:
     return value
 
 
+COVERS_ENTRY_RE = re.compile(r"^([^\s(]+)\s*(?:\((.*)\))?$")
+
+
+def split_outside_brackets(text: str) -> list[str]:
+    """Split at commas that are not inside round brackets."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def parse_covers(text: str) -> list[tuple[str, str]]:
+    """``CON_X (section 4.2), GOV_Y`` as ``[("CON_X", "section 4.2"), ("GOV_Y", "")]``.
+
+    :raises OptionError: an entry is not a rule ID, optionally with its section in
+        round brackets.
+    """
+    text = _one_line(text)
+    if not text:
+        raise OptionError("is empty")
+    out: dict[str, str] = {}
+    bad: list[str] = []
+    for entry in split_outside_brackets(text):
+        match = COVERS_ENTRY_RE.match(entry)
+        if not match or not ID_RE.match(match.group(1)) or entry.count("(") > 1:
+            bad.append(entry)
+            continue
+        out.setdefault(match.group(1), " ".join((match.group(2) or "").split()))
+    if bad:
+        raise OptionError(
+            "has "
+            + ", ".join(repr(b) for b in bad)
+            + " which "
+            + ("is" if len(bad) == 1 else "are")
+            + " not a rule ID (optionally with its section in brackets)"
+        )
+    return list(out.items())
+
+
 def parse_value(spec: OptionSpec, raw: str | None) -> Any:
     """The typed value of option ``spec`` written as ``raw``.
 
@@ -98,6 +148,8 @@ def parse_value(spec: OptionSpec, raw: str | None) -> Any:
     kind = spec.kind
     if kind == "text":
         return text
+    if kind == "covers":
+        return [rule for rule, _section in parse_covers(text)]
     if kind == "choice":
         if text not in spec.values:
             raise OptionError("is not an allowed value")

@@ -30,20 +30,38 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 @dataclass
 class ProjectState:
-    """What one build knows about the whole policy."""
+    """What one build knows about the whole policy.
+
+    The verdicts live in :attr:`evaluation` (the guidance engine's
+    :class:`~.guidance.engine.Evaluation`), the one place where a result, the
+    severity threshold and coverage are decided; the properties below only read it.
+    """
 
     policy: Policy
     #: IDs that links may name besides items: the active guidance requirements
     known_ids: set[str] = field(default_factory=set)
-    #: every requirement checked (packs, then local), in order
-    requirements: list[RequirementInfo] = field(default_factory=list)
-    #: one per requirement x item it applies to
-    results: list[Result] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
     #: (pack ID, title, version, source) of each active pack
     packs: list[tuple[str, str, str, str]] = field(default_factory=list)
-    disabled: frozenset[str] = frozenset()
+    evaluation: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def requirements(self) -> list[RequirementInfo]:
+        """Every requirement checked (packs, then local), in order."""
+        return self.evaluation.infos() if self.evaluation is not None else []
+
+    @property
+    def results(self) -> list[Result]:
+        """One per shown requirement x item it applies to."""
+        return self.evaluation.shown_results() if self.evaluation is not None else []
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.evaluation.findings if self.evaluation is not None else []
+
+    @property
+    def disabled(self) -> frozenset[str]:
+        return self.evaluation.disabled if self.evaluation is not None else frozenset()
 
 
 def collect(app: Sphinx) -> Policy:
@@ -85,6 +103,7 @@ def collect(app: Sphinx) -> Policy:
                 fields=fields,
                 links=links,
                 content=need["content"] or "",
+                status=need.get("status") or None,
             )
         )
     policy = Policy.from_items(items)

@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
 
 from .model import rating, score
-from .needs import ALL_FIELD
+from .needs import ALL_FIELD, SECTIONS_FIELD
 from .schema import ItemType, OptionSpec
 
 LABELS = {
@@ -60,13 +60,26 @@ def refs(ids: Iterable[str]) -> list[nodes.Node]:
 
 
 def value_nodes(
-    spec: OptionSpec, value: Any, *, all_links: Sequence[str] = ()
+    spec: OptionSpec,
+    value: Any,
+    *,
+    all_links: Sequence[str] = (),
+    sections: Mapping[str, str] | None = None,
 ) -> list[nodes.Node]:
     """A typed option value as inline nodes."""
     if spec.is_link:
         if spec.field in all_links:
             return [nodes.Text("all tools")]
-        return refs(value)
+        out = refs(value)
+        if sections:
+            # each rule ID followed by its section: "CON_X (section 4.2)"
+            with_sections: list[nodes.Node] = []
+            for node in out:
+                with_sections.append(node)
+                if isinstance(node, sm_ref) and node["refid"] in sections:
+                    with_sections.append(nodes.Text(f" ({sections[node['refid']]})"))
+            out = with_sections
+        return out
     if spec.kind == "url":
         return [nodes.reference(value, value, refuri=value)]
     if isinstance(value, list):
@@ -94,9 +107,14 @@ def item_block(
     *,
     collapse: bool = False,
     source: tuple[str, int] | None = None,
+    draft: bool = False,
 ) -> nodes.container:
-    """The compact block of one item: title line, facts, then its content."""
-    block = nodes.container(classes=["sm-item", f"sm-item-{item_type.kind}"])
+    """The compact block of one item: title line, facts, then its content. A draft
+    says so in words on its title line ("Draft: not yet adopted")."""
+    classes = ["sm-item", f"sm-item-{item_type.kind}"]
+    if draft:
+        classes.append("sm-item-draft")
+    block = nodes.container(classes=classes)
     if source:
         block.source, block.line = source
     # the anchor links point to: a target (a label in LaTeX; containers get none)
@@ -107,23 +125,41 @@ def item_block(
     head += nodes.strong(title, title)
     head += nodes.Text(" ")
     head += nodes.literal(need_id, need_id, classes=["sm-id"])
+    if draft:
+        head += nodes.Text(" ")
+        head += nodes.strong(DRAFT_MARK, DRAFT_MARK, classes=["sm-draft-mark"])
     block += head
     if not collapse:
         facts = nodes.field_list(classes=["sm-facts"])
         all_links = fields.get(ALL_FIELD) or ()
+        sections = dict(
+            entry.split(": ", 1) for entry in fields.get(SECTIONS_FIELD) or () if ": " in entry
+        )
         for spec in item_type.options:
             if spec.field not in fields:
                 continue
             value = fields[spec.field]
             if value in ([], None) and spec.field not in all_links:
                 continue
-            facts += _field(label(spec.name), value_nodes(spec, value, all_links=all_links))
+            facts += _field(
+                label(spec.name),
+                value_nodes(
+                    spec,
+                    value,
+                    all_links=all_links,
+                    sections=sections if spec.kind == "covers" else None,
+                ),
+            )
         if item_type.kind == "risk":
             facts.extend(_risk_scores(fields))
         if len(facts):
             block += facts
     block.extend(content)
     return block
+
+
+#: the words on a draft item's title line, in HTML and PDF alike
+DRAFT_MARK = "Draft: not yet adopted"
 
 
 def _risk_scores(fields: Mapping[str, Any]) -> list[nodes.field]:

@@ -19,14 +19,13 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .config import SmConfig, get_config
+from .guidance.engine import POLICY_COLUMN, finding_order
 from .project import ProjectState, get_state
 from .schema import SEVERITIES
-from .tables.compliance import overall
-from .tables.matrix import POLICY_COLUMN, cells
 
 REPORT_JSON = "sm-report.json"
 REPORT_JUNIT = "sm-junit.xml"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def generated_at() -> str:
@@ -40,6 +39,8 @@ def generated_at() -> str:
 
 
 def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
+    """The report as plain data, read from the build's evaluation."""
+    evaluation = state.evaluation
     policy_item = state.policy.policy
     counts = Counter((f.severity, f.status) for f in state.findings)
     summary: dict[str, Any] = {
@@ -47,6 +48,7 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
         "tools": len(state.policy.of_kind("tool")),
         "controls": len(state.policy.of_kind("control")),
         "risks": len(state.policy.of_kind("risk")),
+        "documents": len(state.policy.of_kind("document")),
         "findings": len(state.findings),
         "open": sum(1 for f in state.findings if f.status == "open"),
         "waived": sum(1 for f in state.findings if f.status == "waived"),
@@ -58,28 +60,44 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
             }
             for severity in SEVERITIES
         },
-        "fail_on": config.fail_on,
-        "passed": overall(state, config.fail_on)[1],
+        # requirement x item results: met (checked + attested), open, waived, disabled
+        "results": evaluation.basis_counts(),
+        "drafts": len(evaluation.drafts()),
+        "fail_on": evaluation.fail_on,
+        "passed": evaluation.passed,
     }
-    table = cells(state)
+    table = evaluation.cells()
     tools = [t.id for t in state.policy.of_kind("tool")]
     per_requirement = {}
     for req in state.requirements:
-        statuses = {c: table.get((req.id, c)) for c in [*tools, POLICY_COLUMN]}
+        words = {c: table.get((req.id, c)) for c in [*tools, POLICY_COLUMN]}
+        met, applicable = evaluation.coverage_of(words.values())
         per_requirement[req.id] = {
             "severity": req.severity,
             "pack": req.pack,
-            "met": sum(1 for s in statuses.values() if s in ("met", "waived")),
-            "applicable": sum(1 for s in statuses.values() if s not in (None, "disabled")),
-            "cells": {c: s for c, s in statuses.items() if s is not None},
+            "met": met,
+            "applicable": applicable,
+            "cells": {c: w for c, w in words.items() if w is not None},
         }
     per_tool = {}
     for tool in [*tools, POLICY_COLUMN]:
-        column = [table.get((r.id, tool)) for r in state.requirements]
-        per_tool[tool] = {
-            "met": sum(1 for s in column if s in ("met", "waived")),
-            "applicable": sum(1 for s in column if s not in (None, "disabled")),
+        met, applicable = evaluation.coverage_of(
+            table.get((r.id, tool)) for r in state.requirements
+        )
+        per_tool[tool] = {"met": met, "applicable": applicable}
+    shown = {r.id for r in state.requirements}
+    results = []
+    for result in evaluation.results:
+        if result.rule not in shown:
+            continue
+        entry: dict[str, Any] = {
+            "rule": result.rule,
+            "item": result.item,
+            "status": result.status,
         }
+        if result.basis is not None:
+            entry["basis"] = result.basis
+        results.append(entry)
     return {
         "format": FORMAT_VERSION,
         "policy": {
@@ -96,12 +114,13 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
         "disabled": sorted(state.disabled),
         "summary": summary,
         "findings": [f.as_dict() for f in sorted(state.findings, key=_order)],
+        "results": results,
         "coverage": {"requirements": per_requirement, "tools": per_tool},
     }
 
 
-def _order(f: Any) -> tuple[str, int, str, str]:
-    return (f.source, f.line, f.rule, f.item)
+def _order(f: Any) -> tuple[str, int, int, str, str]:
+    return finding_order(f)
 
 
 def junit_xml(state: ProjectState) -> bytes:

@@ -28,6 +28,7 @@ OptionKind = Literal[
     "url",  # http(s) address
     "id",  # one item ID
     "ids",  # one or more item IDs (links)
+    "covers",  # one or more rule IDs (links), each optionally with "(section ...)"
     "people",  # one or more names, comma-separated
 ]
 
@@ -66,8 +67,56 @@ CONTROL_KINDS = (
     "follower-audit",
     "incident-reporting",
     "access-review",
+    "image-audit",
+    "filtering-monitoring-review",
     "other",
 )
+#: control kinds done again and again: training, audits, reviews. A control of one
+#: of these kinds counts only with a :frequency: (not continuous or once) and a
+#: :last-done: inside it (see :data:`FREQUENCY_MONTHS`).
+RECURRING_KINDS = (
+    "staff-training",
+    "pupil-training",
+    "parent-awareness",
+    "follower-audit",
+    "access-review",
+    "image-audit",
+    "filtering-monitoring-review",
+)
+#: the school documents an ``sm-document`` can be (SPEC section 8)
+DOCUMENT_KINDS = (
+    "staff-conduct",
+    "child-protection",
+    "behaviour",
+    "complaints",
+    "acceptable-use",
+    "images",
+    "data-protection",
+    "e-safety",
+    "mobile-phones",
+    "filtering-monitoring",
+    "whistleblowing",
+    "other",
+)
+#: a document kind as readers name it
+DOCUMENT_KIND_WORDS = {
+    "staff-conduct": "staff code of conduct",
+    "child-protection": "child-protection policy",
+    "behaviour": "behaviour policy",
+    "complaints": "complaints policy",
+    "acceptable-use": "acceptable use policy",
+    "images": "policy on images of pupils",
+    "data-protection": "data-protection policy",
+    "e-safety": "online-safety policy",
+    "mobile-phones": "mobile-phone policy",
+    "filtering-monitoring": "filtering and monitoring arrangements",
+    "whistleblowing": "whistleblowing policy",
+    "other": "school document",
+}
+#: ``:status:`` on the items a school adopts (SPEC section 8); absent: adopted
+ITEM_STATUSES = ("draft", "adopted")
+#: the item kinds whose ``:status:`` is draft or adopted
+STATUS_KINDS = ("tool", "control", "risk", "document")
 FREQUENCIES = ("continuous", "daily", "weekly", "monthly", "termly", "annual", "once")
 RISK_CATEGORIES = ("content", "contact", "conduct", "commerce")
 SEVERITIES = ("must", "should", "may")
@@ -84,6 +133,23 @@ FREQUENCY_RANK = {
     "termly": 3,
     "annual": 2,
     "once": 1,
+}
+#: How recent :last-done: must be for each repeating frequency, in days: the
+#: period itself (a term is about four months), with a weekend's grace for daily.
+FREQUENCY_DAYS = {
+    "daily": 3,
+    "weekly": 7,
+    "monthly": 31,
+    "termly": 122,
+    "annual": 366,
+}
+#: the same windows in words, for messages and the reference
+FREQUENCY_WINDOW_WORDS = {
+    "daily": "3 days (a weekend's grace)",
+    "weekly": "7 days",
+    "monthly": "1 month",
+    "termly": "4 months",
+    "annual": "12 months",
 }
 
 
@@ -109,11 +175,11 @@ class OptionSpec:
 
     @property
     def is_link(self) -> bool:
-        return self.kind == "ids"
+        return self.kind in ("ids", "covers")
 
     @property
     def is_list(self) -> bool:
-        return self.kind in {"choices", "domains", "ids", "people"}
+        return self.kind in {"choices", "domains", "ids", "covers", "people"}
 
     def allowed(self) -> str:
         """What is allowed, in words, for a message or the reference."""
@@ -141,6 +207,10 @@ ALLOWED_WORDS = {
         "one or more IDs in capitals with underscores, comma-separated"
         + (", or all" if o.allow_all else "")
     ),
+    "covers": lambda o: (
+        "one or more rule IDs, comma-separated, each optionally followed by the "
+        "section in brackets, e.g. CON_NO_PERSONAL_CONTACT (section 4.2)"
+    ),
     "people": lambda o: "one or more names, comma-separated",
 }
 
@@ -149,7 +219,7 @@ ALLOWED_WORDS = {
 class ItemType:
     """One kind of policy item: its directive, need type and options."""
 
-    kind: str  # policy, tool, control, risk, requirement, waiver
+    kind: str  # policy, tool, control, risk, requirement, waiver, document
     directive: str
     title: str  # the need type's human title
     prefix: str  # ID prefix for generated IDs
@@ -167,6 +237,19 @@ class ItemType:
 
 def _o(name: str, kind: OptionKind, help: str, **kw: object) -> OptionSpec:
     return OptionSpec(name, kind, help, **kw)  # type: ignore[arg-type]
+
+
+#: who adopted a suggestion and when (the wizard writes them with
+#: ``adopt-suggestions``); shown on the item
+ADOPTION_OPTIONS = (
+    _o(
+        "adopted-by",
+        "people",
+        "Who adopted this item for the school (for example, after the wizard "
+        "suggested it).",
+    ),
+    _o("adopted-on", "date", "When it was adopted."),
+)
 
 
 POLICY = ItemType(
@@ -237,6 +320,7 @@ TOOL = ItemType(
             "Why this tool rather than a closed alternative, or why it is the right "
             "tool for the purpose.",
         ),
+        *ADOPTION_OPTIONS,
     ),
 )
 
@@ -273,6 +357,7 @@ CONTROL = ItemType(
         _o("frequency", "choice", "How often it is done.", values=FREQUENCIES),
         _o("last-done", "date", "When it was last done."),
         _o("evidence", "text", "Where the record of it is kept."),
+        *ADOPTION_OPTIONS,
     ),
 )
 
@@ -304,6 +389,7 @@ RISK = ItemType(
         _o("owner", "people", "Who owns the risk."),
         _o("assessed-by", "people", "Who assessed it."),
         _o("assessed-on", "date", "When it was assessed."),
+        *ADOPTION_OPTIONS,
     ),
 )
 
@@ -348,7 +434,48 @@ WAIVER = ItemType(
     ),
 )
 
-ITEM_TYPES: tuple[ItemType, ...] = (POLICY, TOOL, CONTROL, RISK, REQUIREMENT, WAIVER)
+DOCUMENT = ItemType(
+    kind="document",
+    directive="sm-document",
+    title="School document",
+    prefix="DOC_",
+    color="#C9D6EA",
+    help="A school document the policy relies on, such as the staff code of conduct "
+    "or the child-protection policy.",
+    content="What the document says that this policy relies on, in a sentence or two.",
+    options=(
+        _o(
+            "kind",
+            "choice",
+            "What kind of document it is.",
+            values=DOCUMENT_KINDS,
+            required=True,
+        ),
+        _o("owner", "people", "Who keeps the document up to date."),
+        _o("approved-on", "date", "When the current version was approved."),
+        _o("next-review", "date", "When it is next due for review."),
+        _o("url", "url", "Where it is published."),
+        _o(
+            "covers",
+            "covers",
+            "The requirements it covers, each with its section, e.g. "
+            "``CON_NO_PERSONAL_CONTACT (section 4.2)``.",
+            link_to=("requirement",),
+        ),
+        _o("section", "text", "The section of the document this policy relies on."),
+        *ADOPTION_OPTIONS,
+    ),
+)
+
+ITEM_TYPES: tuple[ItemType, ...] = (
+    POLICY,
+    TOOL,
+    CONTROL,
+    RISK,
+    REQUIREMENT,
+    WAIVER,
+    DOCUMENT,
+)
 BY_KIND = {t.kind: t for t in ITEM_TYPES}
 BY_DIRECTIVE = {t.directive: t for t in ITEM_TYPES}
 
@@ -380,4 +507,5 @@ LINK_WORDS = {
     "satisfies": ("satisfies", "satisfied by"),
     "affects": ("affects", "at risk from"),
     "mitigated_by": ("mitigated by", "mitigates"),
+    "covers": ("covers", "covered by"),
 }

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
-import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -25,10 +25,6 @@ from ..schema import SEVERITIES
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
 
 FORMATS = ("text", "json", "junit", "github")
-WARNING_RE = re.compile(
-    r"^(?:(?P<path>.+?)(?::(?P<line>\d+))?: )?(?:WARNING|ERROR|CRITICAL): "
-    r"(?P<message>.*?)(?: \[(?P<kind>[a-z_.]+)\])?$"
-)
 
 
 @dataclass
@@ -115,11 +111,68 @@ class _Progress:
         print(text, file=self.stream, flush=True)
 
 
-def build(srcdir: Path, fail_on: str | None, verbose: bool) -> tuple[Any, str, Any]:
-    """Build ``srcdir`` with the dummy builder; returns (state, warnings, config)."""
+class Collector(logging.Handler):
+    """Receives the build's warnings as they are logged (a handler on Sphinx's
+    logger), with their type, subtype and location: the input errors among them are
+    what ``check`` reports besides the findings. Warnings silenced with
+    ``suppress_warnings`` are left out, as Sphinx leaves them out."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(level=logging.WARNING)
+        self.app = app
+        self.records: list[Problem] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from sphinx.util.logging import get_node_location, is_suppressed_warning
+
+        kind_type = getattr(record, "type", None) or ""
+        subtype = getattr(record, "subtype", None) or ""
+        try:
+            suppressed = self.app.config.suppress_warnings
+        except AttributeError:  # pragma: no cover - before the config is read
+            suppressed = ()
+        if is_suppressed_warning(kind_type, subtype, suppressed):
+            return
+        try:
+            message = str(record.msg) % record.args if record.args else str(record.msg)
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        kind = f"{kind_type}.{subtype}" if kind_type and subtype else kind_type
+        # Sphinx's own filters may already have added " [type.subtype]"
+        if kind and message.endswith(f" [{kind}]"):
+            message = message[: -len(kind) - 3]
+        path, line = self._where(getattr(record, "location", None), get_node_location)
+        self.records.append(Problem(path=path, line=line, message=message, kind=kind))
+
+    def _where(self, location: Any, node_location: Any) -> tuple[str, int]:
+        from docutils import nodes
+
+        if isinstance(location, nodes.Node):
+            location = node_location(location)
+        if isinstance(location, tuple):
+            docname, line = location
+            if not docname:
+                return "", 0
+            return str(self.app.env.doc2path(docname)), int(line or 0)
+        if isinstance(location, str) and location:
+            path, _, line = location.rpartition(":")
+            if path and line.isdigit():
+                return path, int(line)
+            if path and not line:
+                return path, 0
+            return location, 0
+        return "", 0
+
+
+def build(
+    srcdir: Path, fail_on: str | None, verbose: bool
+) -> tuple[Any, list[Problem], Any]:
+    """Build ``srcdir`` with the dummy builder; returns (state, the warnings that
+    are not findings, config)."""
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+    from sphinx.util.logging import NAMESPACE
 
     from ..config import get_config
     from ..project import get_state
@@ -145,8 +198,17 @@ def build(srcdir: Path, fail_on: str | None, verbose: bool) -> tuple[Any, str, A
                 )
                 if not verbose:
                     _Progress(sys.stderr).connect(app)
-                app.build()
-                return get_state(app), warnings.getvalue(), get_config(app)
+                collector = Collector(app)
+                sphinx_logger = logging.getLogger(NAMESPACE)
+                sphinx_logger.addHandler(collector)
+                try:
+                    app.build()
+                finally:
+                    sphinx_logger.removeHandler(collector)
+                state = get_state(app)
+                findings = {f"sm.{f.rule.lower()}" for f in state.findings}
+                problems = [p for p in collector.records if p.kind not in findings]
+                return state, problems, get_config(app)
         except SphinxError as error:
             raise UsageError(
                 f"cannot build the policy in {srcdir}: {one_line(str(error))}"
@@ -168,32 +230,6 @@ def one_line(text: str) -> str:
     return first if last == lines[0] else f"{first}: {last}"
 
 
-def problems_of(warnings: str, finding_kinds: set[str]) -> list[Problem]:
-    """The input errors among the build's warnings: every warning that is not a
-    finding (findings come from the project state, with their status)."""
-    from sphinx.util.console import strip_colors
-
-    out: list[Problem] = []
-    for raw in strip_colors(warnings).splitlines():
-        match = WARNING_RE.match(raw.strip())
-        if not match:
-            if out and raw.startswith(" "):
-                out[-1].message += " " + raw.strip()
-            continue
-        kind = match.group("kind") or ""
-        if kind in finding_kinds:
-            continue
-        out.append(
-            Problem(
-                path=match.group("path") or "",
-                line=int(match.group("line") or 0),
-                message=match.group("message"),
-                kind=kind,
-            )
-        )
-    return out
-
-
 def _rel(path: str, base: Path) -> str:
     if not path:
         return ""
@@ -208,9 +244,7 @@ def run(args: argparse.Namespace) -> int:
     srcdir = Path(args.srcdir)
     if not (srcdir / "conf.py").is_file():
         raise UsageError(f"{srcdir} is not a policy project: it has no conf.py")
-    state, warnings, config = build(srcdir.resolve(), args.fail_on, args.verbose)
-    kinds = {f"sm.{f.rule.lower()}" for f in state.findings}
-    problems = problems_of(warnings, kinds)
+    state, problems, config = build(srcdir.resolve(), args.fail_on, args.verbose)
     base = srcdir.resolve()
     text = render(args.format, state, config, problems, base)
     if args.output:
@@ -219,13 +253,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     if problems:
         return EXIT_ERROR
-    limit = SEVERITIES.index(config.fail_on)
-    failing = [
-        f
-        for f in state.findings
-        if f.status == "open" and SEVERITIES.index(f.severity) <= limit
-    ]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_OK if state.evaluation.passed else EXIT_FINDINGS
 
 
 def render(fmt: str, state: Any, config: Any, problems: list[Problem], base: Path) -> str:
@@ -259,7 +287,7 @@ def _github_escape(text: str, *, prop: bool = False) -> str:
 
 def _github(state: Any, config: Any, problems: list[Problem], base: Path) -> str:
     lines = []
-    limit = SEVERITIES.index(config.fail_on)
+    evaluation = state.evaluation
     for p in problems:
         lines.append(
             f"::error file={_github_escape(_rel(p.path, base), prop=True)},"
@@ -267,10 +295,10 @@ def _github(state: Any, config: Any, problems: list[Problem], base: Path) -> str
             f"title={_github_escape(p.kind or 'input error', prop=True)}::"
             f"{_github_escape(p.message)}"
         )
-    for f in sorted(state.findings, key=lambda f: (f.source, f.line, f.rule)):
+    for f in state.findings:  # in source order, must first on a line
         if f.status != "open":
             continue
-        level = "error" if SEVERITIES.index(f.severity) <= limit else "warning"
+        level = "error" if evaluation.warns(f.severity) else "warning"
         title = f"{f.rule} ({f.severity})"
         lines.append(
             f"::{level} file={_github_escape(_rel(f.source, base), prop=True)},"
@@ -297,21 +325,29 @@ def _text(state: Any, config: Any, problems: list[Problem], base: Path) -> str:
     out = []
     for path in sorted(by_file):
         out.append(path)
-        for line, message in sorted(by_file[path]):
+        # errors first on a line, then findings in the evaluation's order (must,
+        # should, may)
+        for line, message in sorted(by_file[path], key=lambda entry: entry[0]):
             out.append(f"  {line:>4}: {message}")
+        out.append("")
+    drafts = state.evaluation.drafts()
+    if drafts:
+        out.append(state.evaluation.drafts_sentence() + ":")
+        for f in drafts:
+            out.append(f"  {_rel(f.source, base) or '(no file)'}:{f.line}: {f.item}")
         out.append("")
     out.append(_summary(state, config, problems))
     return "\n".join(out) + "\n"
 
 
 def _summary(state: Any, config: Any, problems: list[Problem]) -> str:
+    evaluation = state.evaluation
     open_ = [f for f in state.findings if f.status == "open"]
     waived = sum(1 for f in state.findings if f.status == "waived")
     by_severity = ", ".join(
         f"{sum(1 for f in open_ if f.severity == s)} {s}" for s in SEVERITIES
     )
-    limit = SEVERITIES.index(config.fail_on)
-    failing = [f for f in open_ if SEVERITIES.index(f.severity) <= limit]
+    failing = evaluation.failing()
     if problems:
         plural = "s" if len(problems) != 1 else ""
         result = f"FAILED: {len(problems)} input error{plural} to fix first"
@@ -323,6 +359,7 @@ def _summary(state: Any, config: Any, problems: list[Problem]) -> str:
     else:
         result = f"PASSED: no open finding at '{config.fail_on}' or above"
     return (
+        f"Requirements: {evaluation.basis_sentence()}\n"
         f"{len(open_)} open finding{'s' if len(open_) != 1 else ''} ({by_severity}), "
         f"{waived} waived. {result}."
     )

@@ -18,7 +18,7 @@ tables and reports. Typical use::
         disabled=config.disable,
     )
     result.findings   # list[Finding], sorted by source, line, rule, item
-    result.results    # one Result per requirement x item: met / finding / waived / ...
+    result.results    # one Result per requirement x item: met / open / waived / ...
     files = guidance.pack_files(packs) + catalogue.paths   # env.note_dependency
 
 Modules: :mod:`.loader` (safe YAML with line numbers), :mod:`.checks` (schema-check
@@ -31,7 +31,18 @@ catalogue), :mod:`.engine` (evaluation, waivers, coverage).
 from __future__ import annotations
 
 from .conditions import OPERATORS, Condition, compile_condition
-from .engine import ENGINE_RULES, RESULT_STATUSES, Evaluation, Result, evaluate
+from ..model import Result
+from .engine import (
+    DRAFT_RULE,
+    ENGINE_RULE_IDS,
+    ENGINE_RULES,
+    POLICY_COLUMN,
+    RESULT_STATUSES,
+    SUBSTANCE_RULE,
+    Evaluation,
+    evaluate,
+    finding_order,
+)
 from .errors import PackError, PlatformError
 from .fields import PACK_KINDS, Context
 from .loader import load_yaml
@@ -52,6 +63,11 @@ from .platforms import BUILTIN_CATALOGUE, CATEGORIES, Catalogue, Platform, load_
 from .templates import Template
 
 __all__ = [
+    "DRAFT_RULE",
+    "ENGINE_RULE_IDS",
+    "POLICY_COLUMN",
+    "SUBSTANCE_RULE",
+    "finding_order",
     "BUILTIN_CATALOGUE",
     "BUILTIN_PACKS",
     "CATEGORIES",

@@ -24,7 +24,8 @@ condition                                  holds when
                                            after today (N a number or a number field)
 ``linked: {...}``                          enough linked items match (below)
 ``attested: true``                         a control names this requirement in
-                                           ``:satisfies:`` (and applies to this item)
+                                           ``:satisfies:`` (and applies to this item),
+                                           or a document names it in ``:covers:``
 ``all: [C, ...]`` / ``any: [C, ...]``      every / at least one condition holds
 ``not: C``                                 C does not hold
 ``{if: C, then: D}``                       D holds wherever C holds
@@ -56,13 +57,20 @@ Operands (F, A, B) name a field:
 ``linked`` counts items of one kind linked to this one::
 
     linked:
-      items: control              # the kind counted: tool, control or risk
+      items: control              # the kind counted: tool, control, risk or document
       whose: applies-to           # ...whose :applies-to: names this item, or
       # listed-in: mitigated-by   # ...named in this item's :mitigated-by:, or
       # anywhere: true            # ...anywhere in the policy
-      kinds: [staff-training]     # controls only: of these :kind: values
+      kinds: [staff-training]     # controls and documents: of these :kind: values
       where: {within-months: {last-done: 12}}   # a condition on each counted item
       at-least: 1                 # how many (default 1)
+
+**Only what counts is counted.** A draft (``:status: draft``) counts for nothing, in
+``linked`` and ``attested`` alike; a control or document counts only with substance
+(content, an ``:owner:``, and for repeated kinds a recent ``:last-done:``: see
+:mod:`.substance`). Each linked item that is left out for these reasons, or fails
+``where``, is named in the finding with the reason (``CTRL_X was not counted: it has
+no owner.``).
 
 A control written ``:applies-to: all`` applies to every tool. **Controls that name the
 requirement in** ``:satisfies:`` count in every ``linked`` clause over controls,
@@ -84,7 +92,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import Item
-from ..schema import BY_KIND, CONTROL_KINDS
+from ..schema import BY_KIND, CONTROL_KINDS, DOCUMENT_KINDS
 from .checks import Where, hint, shown, type_word
 from .errors import PackError
 from .fields import (
@@ -123,6 +131,11 @@ class Condition:
     def test(self, item: Item, ctx: Context) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def why(self, item: Item, ctx: Context) -> str | None:
+        """Why the condition fails on ``item``, as a clause after "it" (e.g. "has no
+        :owner:"), or None when there is nothing simple to say."""
+        return None
+
 
 class All(Condition):
     __slots__ = ("children",)
@@ -138,6 +151,16 @@ class All(Condition):
                 del ctx.evidence[mark:]
                 return False
         return True
+
+
+    def why(self, item: Item, ctx: Context) -> str | None:
+        reasons = []
+        for child in self.children:
+            if not child.test(item, ctx):
+                reason = child.why(item, ctx)
+                if reason:
+                    reasons.append(reason)
+        return " and ".join(dict.fromkeys(reasons)) or None
 
 
 class AnyOf(Condition):
@@ -164,9 +187,10 @@ class Not(Condition):
         self.child = child
 
     def test(self, item: Item, ctx: Context) -> bool:
-        mark = len(ctx.evidence)
+        mark, notes = len(ctx.evidence), len(ctx.notes)
         result = self.child.test(item, ctx)
         del ctx.evidence[mark:]
+        del ctx.notes[notes:]
         return not result
 
 
@@ -179,10 +203,14 @@ class If(Condition):
         self.then = then
 
     def test(self, item: Item, ctx: Context) -> bool:
-        mark = len(ctx.evidence)
+        mark, notes = len(ctx.evidence), len(ctx.notes)
         applies = self.cond.test(item, ctx)
         del ctx.evidence[mark:]
+        del ctx.notes[notes:]
         return self.then.test(item, ctx) if applies else True
+
+    def why(self, item: Item, ctx: Context) -> str | None:
+        return self.then.why(item, ctx)
 
 
 class Present(Condition):
@@ -194,6 +222,14 @@ class Present(Condition):
 
     def test(self, item: Item, ctx: Context) -> bool:
         return all(is_present(ref.get(item, ctx)) for ref in self.refs)
+
+    def why(self, item: Item, ctx: Context) -> str | None:
+        missing = [r.text for r in self.refs if not is_present(r.get(item, ctx))]
+        if not missing:
+            return None
+        return "has no " + " and no ".join(
+            f":{name}:" if "." not in name else name for name in missing
+        )
 
 
 class Equals(Condition):
@@ -350,6 +386,21 @@ class WithinMonths(Condition):
             months = self.months
         return date >= add_months(ctx.today, -int(months))
 
+    def why(self, item: Item, ctx: Context) -> str | None:
+        date = to_date(self.ref.get(item, ctx))
+        name = self.ref.text
+        if date is None:
+            return f"has no :{name}: date"
+        if date > ctx.today:
+            return f"has the :{name}: {date.isoformat()}, a date still to come"
+        months = self.months
+        count = as_number(months.get(item, ctx)) if isinstance(months, Ref) else months
+        return (
+            f"has the :{name}: {date.isoformat()}, more than {count} months ago"
+            if count is not None
+            else None
+        )
+
 
 class Linked(Condition):
     __slots__ = ("items", "scope", "link", "kinds", "where", "at_least")
@@ -381,7 +432,11 @@ class Linked(Condition):
         found = [i for i in ctx.policy.linked_to(item.id, self.link) if i.kind == kind]
         extra = ctx.all_linked(kind, self.link)
         if kind == "control":
-            extra = extra + [c for c in ctx.satisfiers() if ctx.unscoped(c, self.link)]
+            extra = extra + [
+                c
+                for c in ctx.satisfiers()
+                if c.kind == "control" and ctx.unscoped(c, self.link)
+            ]
         if extra:
             seen = {i.id for i in found}
             for other in extra:
@@ -395,33 +450,51 @@ class Linked(Condition):
             # A control of kind ``other`` that names the rule in ``:satisfies:`` stands
             # in for the kinds the rule asks for. A control of a named kind does not:
             # recent pupil training must not pass for staff training because both
-            # controls name GOV_PREREQ_TRAINING.
+            # controls name GOV_PREREQ_TRAINING. A document never stands in for
+            # another kind of document (its :covers: counts through 'attested').
             if not (
                 candidate.kind == "control"
                 and candidate.fields.get("kind") == "other"
                 and ctx.satisfies(candidate)
             ):
                 return False
+        # a draft, or a control or document without substance, counts for nothing
+        # (ctx.counts says why in ctx.notes)
+        counts = ctx.counts(candidate)
         if self.where is None:
-            return True
+            return counts
         key = (id(self), ctx.rule, candidate.id)
         cached = ctx.cache.get(key)
         if cached is None:
-            mark = len(ctx.evidence)
+            mark, notes = len(ctx.evidence), len(ctx.notes)
             cached = self.where.test(candidate, ctx)
             del ctx.evidence[mark:]
+            del ctx.notes[notes:]
             ctx.cache[key] = cached
-        return cached
+        if not cached:
+            reason = self.where.why(candidate, ctx)
+            kind = candidate.fields.get("kind")
+            label = f"{candidate.id} ({kind})" if kind else candidate.id
+            ctx.notes.append(
+                f"{label} was not counted: it {reason}."
+                if reason
+                else f"{label} was not counted: it does not meet what the requirement "
+                "asks of it."
+            )
+        return counts and cached
 
     def test(self, item: Item, ctx: Context) -> bool:
         if self.scope == "anywhere":
             key = (id(self), ctx.rule)
             cached = ctx.cache.get(key)
             if cached is None:
+                notes = len(ctx.notes)
                 matched = [c.id for c in ctx.of_kind(self.items) if self._matches(c, ctx)]
-                cached = (len(matched) >= self.at_least, matched)
+                cached = (len(matched) >= self.at_least, matched, ctx.notes[notes:])
                 ctx.cache[key] = cached
-            ok, matched = cached
+            else:
+                ctx.notes.extend(cached[2])
+            ok, matched, _ = cached
         else:
             matched = [c.id for c in self._candidates(item, ctx) if self._matches(c, ctx)]
             ok = len(matched) >= self.at_least
@@ -433,7 +506,8 @@ class Linked(Condition):
 class Attested(Condition):
     """A control names the current rule in ``:satisfies:`` and applies to the item
     (names it in ``:applies-to:``, is ``all``, has no ``:applies-to:``, or is the item
-    itself); for the policy, any such control."""
+    itself; for the policy, any such control), or a school document names it in
+    ``:covers:``; and it counts (adopted, with substance: see :mod:`.substance`)."""
 
     __slots__ = ()
 
@@ -443,9 +517,10 @@ class Attested(Condition):
             if (
                 item.kind == "policy"
                 or control.id == item.id
+                or control.kind == "document"
                 or ctx.unscoped(control, "applies-to")
                 or ctx.links_to(control, "applies-to", item.id)
-            ):
+            ) and ctx.counts(control):
                 found.append(control.id)
         if found:
             ctx.evidence.extend(found)
@@ -484,7 +559,7 @@ OPERATORS = (
     "if",
 )
 _LINKED_KEYS = ("items", "whose", "listed-in", "anywhere", "kinds", "where", "at-least")
-_LINKED_ITEMS = ("tool", "control", "risk")
+_LINKED_ITEMS = ("tool", "control", "risk", "document")
 
 
 def compile_condition(
@@ -894,22 +969,24 @@ def _c_linked(value: Any, line: int, kinds: Sequence[str], where: Where) -> Cond
     kinds_filter: frozenset[str] | None = None
     if "kinds" in value:
         at = value.line_of("kinds")
-        if counted != "control":
+        if counted not in ("control", "document"):
             raise where.fail(
                 at,
-                "'linked' kinds: only controls have a :kind:; use 'where' for other items",
+                "'linked' kinds: only controls and documents have a :kind:; use 'where' "
+                "for other items",
             )
+        allowed_kinds = CONTROL_KINDS if counted == "control" else DOCUMENT_KINDS
         raw = value["kinds"]
         raw = raw if isinstance(raw, list) else [raw]
         if not raw:
-            raise where.fail(at, "'linked' kinds: needs one or more control kinds")
+            raise where.fail(at, f"'linked' kinds: needs one or more {counted} kinds")
         for kind_name in raw:
-            if kind_name not in CONTROL_KINDS:
+            if kind_name not in allowed_kinds:
                 raise where.fail(
                     at,
-                    f"'linked' kinds: {shown(kind_name)} is not a control kind"
-                    f"{hint(str(kind_name), CONTROL_KINDS)}; allowed: "
-                    f"{', '.join(CONTROL_KINDS)}",
+                    f"'linked' kinds: {shown(kind_name)} is not a {counted} kind"
+                    f"{hint(str(kind_name), allowed_kinds)}; allowed: "
+                    f"{', '.join(allowed_kinds)}",
                 )
         kinds_filter = frozenset(raw)
     where_cond = None

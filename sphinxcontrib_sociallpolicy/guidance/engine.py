@@ -5,9 +5,22 @@ its ``applies-to`` kinds where ``when`` holds) and returns an :class:`Evaluation
 
 - :attr:`Evaluation.findings`: one :class:`~..model.Finding` per requirement x item
   where ``check`` fails, with the rendered message and fix, located at the item;
-- :attr:`Evaluation.results`: one :class:`Result` per requirement x item of its kinds:
-  ``met``, ``finding``, ``waived``, ``disabled`` or ``not-applicable`` (``when`` false),
-  for the traceability matrix, coverage and the junit report.
+- :attr:`Evaluation.results`: one :class:`~..model.Result` per requirement x item of
+  its kinds: ``met``, ``open``, ``waived``, ``disabled`` or ``not-applicable``
+  (``when`` false), for the traceability matrix, coverage and the junit report. A
+  ``met`` carries its **basis**: ``checked`` (decided from facts written on the item,
+  its linked risks or the catalogue) or ``attested`` (a control or a school document
+  stands for it).
+
+**Only what counts is counted** (see :mod:`.substance`): a draft (``:status:
+draft``) counts for nothing, and a control or document counts only with content, an
+owner and, for repeated kinds, a recent ``:last-done:``. A finding names each linked
+item left out, with the reason. The engine then makes findings on items themselves:
+
+- ``DRAFT_PENDING`` (must): one per draft tool, control, risk or document, waiting
+  for the school's decision;
+- ``CTRL_NO_SUBSTANCE`` (should): a control or document that lacks substance, naming
+  the requirements it was meant to meet and what it lacks.
 
 Then, in this order:
 
@@ -27,7 +40,8 @@ Requirements about the policy are checked on its ``sm-policy``; when the project
 none, on an empty stand-in item ``POLICY`` with no source, so each is a finding saying
 what to add (nothing is skipped silently).
 
-Findings are sorted by (source, line, rule, item); results by requirement order, then
+Findings are sorted by (source, line, severity, rule, item): on one line ``must``
+comes first. Results are in requirement order, then
 item source order. The policy's ``:country:`` (else ``country``, from ``sm_country``)
 selects minimum ages.
 """
@@ -38,9 +52,18 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from ..model import Finding, Item, Policy
+from ..model import (
+    Basis,
+    Finding,
+    Item,
+    Policy,
+    RequirementInfo,
+    Result,
+    ResultStatus,
+    worst,
+)
 from ..schema import SEVERITIES
 from .checks import Where
 from .conditions import KnownRule, compile_condition
@@ -48,12 +71,12 @@ from .fields import Context, compile_ref, to_date
 from .loader import load_yaml_text
 from .packs import Requirement, local_requirements
 from .platforms import Catalogue
+from .substance import fixes, lacks
 from .templates import compile_template
 
-ResultStatus = Literal["met", "finding", "waived", "disabled", "not-applicable"]
 RESULT_STATUSES: tuple[str, ...] = (
     "met",
-    "finding",
+    "open",
     "waived",
     "disabled",
     "not-applicable",
@@ -136,23 +159,29 @@ ENGINE_RULES: tuple[Requirement, ...] = _engine_rules()
 _ENGINE_IDS = frozenset(r.id for r in ENGINE_RULES)
 
 
-@dataclass(frozen=True)
-class Result:
-    """One requirement x one item of a kind it applies to."""
-
-    rule: str
-    item: str
-    kind: str
-    status: ResultStatus
-    severity: str
-    #: IDs of the linked items (controls, risks) that met the check
-    evidence: tuple[str, ...] = ()
-    finding: Finding | None = None
+#: findings the engine makes on items themselves (not requirement x item results)
+SUBSTANCE_RULE = "CTRL_NO_SUBSTANCE"
+DRAFT_RULE = "DRAFT_PENDING"
+#: every rule ID the engine owns (not pack requirements): never waived, never a row
+#: of the matrix
+ITEM_RULES = (SUBSTANCE_RULE, DRAFT_RULE)
+ENGINE_RULE_IDS = frozenset([*_ENGINE_IDS, *ITEM_RULES])
+#: the severities of the engine's own item rules
+ITEM_RULE_SEVERITY = {SUBSTANCE_RULE: "should", DRAFT_RULE: "must"}
+#: the whole-policy column of the matrix (results on the policy, and on controls
+#: and risks that name no tool)
+POLICY_COLUMN = "policy"
 
 
 @dataclass
 class Evaluation:
-    """Everything one evaluation found."""
+    """Everything one evaluation found: **the one place where a verdict is
+    decided.** Tables, reports and the ``check`` command only read it: the
+    requirements shown (:meth:`infos`), each result with its status and basis, the
+    findings, what fails at the severity threshold (:meth:`failing`,
+    :attr:`passed`), the matrix cells and coverage (:meth:`cells`,
+    :meth:`coverage`) and the counts (:meth:`summary`).
+    """
 
     requirements: list[Requirement]
     findings: list[Finding]
@@ -160,6 +189,11 @@ class Evaluation:
     disabled: frozenset[str] = frozenset()
     #: IDs in ``disabled`` that are no rule of this evaluation (probably typos)
     unknown_disabled: list[str] = field(default_factory=list)
+    #: the lowest severity that fails (``sm_fail_on``)
+    fail_on: str = "must"
+    policy: Policy = field(default_factory=Policy)
+    _cells: dict[tuple[str, str], str] | None = field(default=None, repr=False)
+    _by_item: dict[str, list[Finding]] | None = field(default=None, repr=False)
 
     def __iter__(self) -> Iterator[Finding]:
         """Iterating gives the findings (``for finding in evaluate(...)``)."""
@@ -168,21 +202,117 @@ class Evaluation:
     def __len__(self) -> int:
         return len(self.findings)
 
+    # --- verdicts -------------------------------------------------------------
+
+    def warns(self, severity: str) -> bool:
+        """Whether a finding of ``severity`` is at or above :attr:`fail_on`."""
+        return SEVERITIES.index(severity) <= SEVERITIES.index(self.fail_on)
+
     def open_findings(self, severities: Iterable[str] = SEVERITIES) -> list[Finding]:
         wanted = set(severities)
         return [f for f in self.findings if f.status == "open" and f.severity in wanted]
 
-    def coverage(self) -> dict[str, dict[str, str]]:
-        """``{rule: {item ID: status}}`` for every requirement (an empty mapping when
-        no item has its kind)."""
-        out: dict[str, dict[str, str]] = {r.id: {} for r in self.requirements}
-        for result in self.results:
-            out.setdefault(result.rule, {})[result.item] = result.status
-        return out
+    def failing(self) -> list[Finding]:
+        """The open findings at or above :attr:`fail_on`: what stops a pass."""
+        return [f for f in self.findings if f.status == "open" and self.warns(f.severity)]
 
-    def summary(self) -> dict[str, object]:
-        """Counts for reports: findings by status and by severity (open ones), and
-        results by status."""
+    @property
+    def passed(self) -> bool:
+        return not self.failing()
+
+    def findings_of(self, item_id: str) -> list[Finding]:
+        """The findings on one item (an index, built once)."""
+        if self._by_item is None:
+            index: dict[str, list[Finding]] = {}
+            for finding in self.findings:
+                index.setdefault(finding.item, []).append(finding)
+            self._by_item = index
+        return self._by_item.get(item_id, [])
+
+    def drafts(self) -> list[Finding]:
+        """The DRAFT_PENDING findings (one per draft item), in source order."""
+        return [f for f in self.findings if f.rule == DRAFT_RULE]
+
+    def drafts_sentence(self) -> str:
+        """ "3 drafted items wait for the school's decision" (empty when none)."""
+        n = len(self.drafts())
+        if not n:
+            return ""
+        if n == 1:
+            return "1 drafted item waits for the school's decision"
+        return f"{n} drafted items wait for the school's decision"
+
+    def infos(self) -> list[RequirementInfo]:
+        """The requirements the policy is checked against, for tables and reports:
+        the packs' and the policy's own, not the engine's item rules."""
+        return [
+            RequirementInfo(
+                id=r.id,
+                title=r.title,
+                severity=r.severity,
+                source=r.source,
+                theme=r.theme,
+                pack=r.pack or "local",
+                applies_to=", ".join(r.applies_to),
+                text=r.text,
+            )
+            for r in self.requirements
+            if r.id not in ENGINE_RULE_IDS
+        ]
+
+    def shown_results(self) -> list[Result]:
+        """Results of the shown requirements on the items they apply to."""
+        return [
+            r
+            for r in self.results
+            if r.status != "not-applicable" and r.rule not in ENGINE_RULE_IDS
+        ]
+
+    def overall(self) -> str:
+        """The overall status in a sentence."""
+        failing = self.failing()
+        if failing:
+            n = len(failing)
+            return (
+                f"Does not yet meet the guidance: {n} open finding{'s' if n != 1 else ''} "
+                f"at '{self.fail_on}' or above."
+            )
+        return f"Meets the guidance: no open finding at '{self.fail_on}' or above."
+
+    def basis_counts(self) -> dict[str, int]:
+        """How many results are met (checked from facts, attested by a control or
+        document), open, waived and disabled."""
+        counts = Counter(
+            r.cell if r.status == "met" else r.status for r in self.shown_results()
+        )
+        checked, attested = counts["met"], counts["attested"]
+        return {
+            "met": checked + attested,
+            "checked": checked,
+            "attested": attested,
+            "open": counts["open"],
+            "waived": counts["waived"],
+            "disabled": counts["disabled"],
+        }
+
+    def basis_sentence(self) -> str:
+        """ "31 met: 19 checked from the policy's facts, 12 attested by safeguards
+        and documents" (and what is open, waived, switched off)."""
+        c = self.basis_counts()
+        text = (
+            f"{c['met']} met: {c['checked']} checked from the policy's facts, "
+            f"{c['attested']} attested by safeguards and documents"
+        )
+        rest = [
+            f"{c[key]} {word}"
+            for key, word in (("open", "open"), ("waived", "waived"), ("disabled", "off"))
+            if c[key]
+        ]
+        return text + ("; " + ", ".join(rest) if rest else "") + "."
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for reports: findings by status and by severity (open ones),
+        results by status, and what the met ones rest on."""
         return {
             "findings": len(self.findings),
             "open": sum(1 for f in self.findings if f.status == "open"),
@@ -193,12 +323,98 @@ class Evaluation:
                 for s in SEVERITIES
             },
             "results": dict(Counter(r.status for r in self.results)),
+            "basis": self.basis_counts(),
+            "drafts": len(self.drafts()),
+            "fail_on": self.fail_on,
+            "passed": self.passed,
         }
+
+    # --- the matrix -----------------------------------------------------------
+
+    def columns_of(self, item: Item) -> list[str]:
+        """The matrix columns a result on ``item`` belongs to: the tool itself; the
+        tools a control applies to or a risk affects; else the policy column."""
+        if item.kind == "tool":
+            return [item.id]
+        if item.kind == "control":
+            targets = item.links.get("applies-to", [])
+        elif item.kind == "risk":
+            targets = item.links.get("affects", [])
+        else:
+            targets = []
+        tools = [t for t in targets if t in self.policy.items]
+        return tools or [POLICY_COLUMN]
+
+    def cells(self) -> dict[tuple[str, str], str]:
+        """(rule, column) -> the weakest cell word of the results in that cell
+        (``met``, ``attested``, ``disabled``, ``waived``, ``open``); computed once."""
+        if self._cells is None:
+            gathered: dict[tuple[str, str], list[str]] = {}
+            for result in self.shown_results():
+                item = self.policy.items.get(result.item)
+                if item is None:
+                    continue
+                for column in self.columns_of(item):
+                    gathered.setdefault((result.rule, column), []).append(result.cell)
+            self._cells = {
+                key: worst(words) or "met" for key, words in gathered.items()
+            }
+        return self._cells
+
+    def coverage(self) -> dict[str, dict[str, str]]:
+        """``{rule: {item ID: status}}`` for every requirement (an empty mapping when
+        no item has its kind)."""
+        out: dict[str, dict[str, str]] = {r.id: {} for r in self.requirements}
+        for result in self.results:
+            out.setdefault(result.rule, {})[result.item] = result.status
+        return out
+
+    @staticmethod
+    def coverage_of(words: Iterable[str | None]) -> tuple[int, int]:
+        """(met, applicable) over cell words: met, attested and waived cells are
+        covered; disabled and empty ones are not applicable."""
+        applicable = [w for w in words if w is not None and w != "disabled"]
+        met = sum(1 for w in applicable if w in ("met", "attested", "waived"))
+        return met, len(applicable)
 
 
 def _waiver_expired(waiver: Item, today: dt.date) -> bool:
     expires = to_date(waiver.fields.get("expires"))
     return expires is not None and expires < today
+
+
+def _explain(requirement: Requirement, item: Item, ctx: Context) -> tuple[str, str]:
+    """(message, fix) of a requirement that failed on ``item``: its own message,
+    then what each failing part says."""
+    message = requirement.message.render(item, ctx)
+    fix = requirement.fix.render(item, ctx)
+    if not requirement.parts:
+        return message, fix
+    said: list[str] = [message] if message else []
+    fixes: list[str] = []
+    mark, notes = len(ctx.evidence), len(ctx.notes)
+    for part in requirement.parts:
+        if part.when is not None and not part.when.test(item, ctx):
+            continue
+        if part.check.test(item, ctx):
+            continue
+        said.append(part.message.render(item, ctx))
+        if part.fix is not None:
+            fixes.append(part.fix.render(item, ctx))
+    del ctx.evidence[mark:]
+    del ctx.notes[notes:]
+    return " ".join(said), " ".join(dict.fromkeys(fixes)) or fix
+
+
+def _basis(evidence: tuple[str, ...], policy: Policy) -> Basis:
+    """``attested`` when a control or document stands for the result, else
+    ``checked`` (decided from facts on the item, its linked risks or the
+    catalogue)."""
+    for item_id in evidence:
+        item = policy.items.get(item_id)
+        if item is not None and item.kind in ("control", "document"):
+            return "attested"
+    return "checked"
 
 
 def evaluate(
@@ -210,6 +426,7 @@ def evaluate(
     today: dt.date,
     disabled: Iterable[str] = frozenset(),
     local: bool = True,
+    fail_on: str = "must",
 ) -> Evaluation:
     """Check ``policy`` against ``requirements`` (see the module docstring).
 
@@ -220,9 +437,10 @@ def evaluate(
     :param today: the date for review and expiry checks (``sm_today``).
     :param disabled: rule IDs switched off (``sm_disable``).
     :param local: also check the policy's ``sm-requirement`` items.
+    :param fail_on: the lowest severity that fails (``sm_fail_on``).
     """
     active: list[Requirement] = []
-    seen: set[str] = set()
+    seen: set[str] = set(ITEM_RULES)
     extra = local_requirements(policy) if local else []
     for requirement in [*requirements, *extra, *ENGINE_RULES]:
         if requirement.id not in seen:
@@ -236,6 +454,22 @@ def evaluate(
     raw: list[tuple[int, Item, bool | None, tuple[str, ...]]] = []
     findings: list[Finding] = []
     by_key: dict[tuple[str, str], Finding] = {}
+
+    def add(rule: str, severity: str, item: Item, message: str) -> Finding:
+        finding = Finding(
+            rule=rule,
+            severity=severity,
+            item=item.id,
+            message=message,
+            docname=item.docname,
+            source=item.source,
+            line=item.line,
+            status="disabled" if rule in disabled else "open",
+        )
+        findings.append(finding)
+        by_key[(rule, item.id)] = finding
+        return finding
+
     for index, requirement in enumerate(active):
         ctx.rule = requirement.id
         when = requirement.when
@@ -243,6 +477,7 @@ def evaluate(
         for kind in requirement.applies_to:
             for item in ctx.subjects(kind):
                 ctx.evidence = []
+                ctx.notes = []
                 if when is not None and not when.test(item, ctx):
                     raw.append((index, item, None, ()))
                     continue
@@ -250,20 +485,41 @@ def evaluate(
                 raw.append((index, item, ok, tuple(dict.fromkeys(ctx.evidence))))
                 if ok:
                     continue
-                message = requirement.message.render(item, ctx)
-                fix = requirement.fix.render(item, ctx)
-                finding = Finding(
-                    rule=requirement.id,
-                    severity=requirement.severity,
-                    item=item.id,
-                    message=f"{message} {fix}".strip(),
-                    docname=item.docname,
-                    source=item.source,
-                    line=item.line,
-                    status="disabled" if requirement.id in disabled else "open",
-                )
-                findings.append(finding)
-                by_key[(requirement.id, item.id)] = finding
+                notes = list(dict.fromkeys(ctx.notes))
+                message, fix = _explain(requirement, item, ctx)
+                text = " ".join(part for part in (message, *notes, fix) if part)
+                add(requirement.id, requirement.severity, item, text)
+
+    # the engine's own findings on items: drafts, and what lacks substance
+    for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
+        if item.draft:
+            add(
+                DRAFT_RULE,
+                ITEM_RULE_SEVERITY[DRAFT_RULE],
+                item,
+                f"{item.id} is a draft (:status: {item.status}), not yet adopted by the "
+                "school, so it counts for nothing: no requirement is met by it. Read it "
+                "and decide: adopt it (`:status: adopted`, with `:adopted-by:` and "
+                "`:adopted-on:`), change it, or remove it.",
+            )
+            continue
+        missing = ctx.shortfalls(item)
+        if not missing:
+            continue
+        meant = [r for r in ctx.discounted.get(item.id, {}) if r in known]
+        for link in ("satisfies", "covers"):
+            meant += [r for r in item.links.get(link, ()) if r in known and r not in meant]
+        what = lacks(missing)
+        if meant:
+            head = f"{item.id} cannot stand for {', '.join(meant)}: it {what}."
+        else:
+            head = f"{item.id} counts towards no requirement: it {what}."
+        add(
+            SUBSTANCE_RULE,
+            ITEM_RULE_SEVERITY[SUBSTANCE_RULE],
+            item,
+            f"{head} Until it has these, it is not counted. {fixes(item, missing)}".strip(),
+        )
 
     # waivers: only those in date, naming an active rule, waive
     waivers: dict[str, list[Item]] = {}
@@ -273,7 +529,7 @@ def evaluate(
             waivers.setdefault(rule, []).append(waiver)
     if waivers:
         for finding in findings:
-            if finding.status != "open" or finding.rule in _ENGINE_IDS:
+            if finding.status != "open" or finding.rule in ENGINE_RULE_IDS:
                 continue
             for waiver in waivers.get(finding.rule, ()):
                 target = waiver.fields.get("target")
@@ -288,13 +544,15 @@ def evaluate(
         requirement = active[index]
         status: ResultStatus
         found = None
+        basis: Basis | None = None
         if outcome is None:
             status = "not-applicable"
         elif outcome:
             status = "met"
+            basis = _basis(evidence, policy)
         else:
             found = by_key[(requirement.id, item.id)]
-            status = "finding" if found.status == "open" else found.status
+            status = found.status
         results.append(
             Result(
                 rule=requirement.id,
@@ -302,16 +560,31 @@ def evaluate(
                 kind=item.kind,
                 status=status,
                 severity=requirement.severity,
+                basis=basis,
                 evidence=evidence,
                 finding=found,
             )
         )
 
-    findings.sort(key=lambda f: (f.source, f.line, f.rule, f.item))
+    findings.sort(key=finding_order)
     return Evaluation(
         requirements=active,
         findings=findings,
         results=results,
         disabled=disabled,
         unknown_disabled=sorted(disabled - seen),
+        fail_on=fail_on,
+        policy=policy,
+    )
+
+
+def finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    """Findings in source order; on one line ``must``, then ``should``, then
+    ``may``."""
+    return (
+        finding.source,
+        finding.line,
+        SEVERITIES.index(finding.severity) if finding.severity in SEVERITIES else 9,
+        finding.rule,
+        finding.item,
     )

@@ -43,6 +43,7 @@ _TYPE_OF_OPTION = {
     "url": TEXT,
     "id": TEXT,
     "ids": LIST,
+    "covers": LIST,
     "people": LIST,
 }
 
@@ -109,10 +110,14 @@ def is_present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != ()
 
 
+#: how a missing value reads in a message
+NOT_RECORDED = "not recorded"
+
+
 def format_value(value: Any) -> str:
-    """A value in a message: lists joined, dates ISO, missing as ``not given``."""
+    """A value in a message: lists joined, dates ISO, missing as ``not recorded``."""
     if not is_present(value):
-        return "not given"
+        return NOT_RECORDED
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
@@ -195,6 +200,9 @@ PLATFORM_FIELDS: dict[str, FieldInfo] = {
         ("source", TEXT, ()),
         ("checked-on", DATE, ()),
         ("notes", TEXT, ()),
+        ("comment-options", LIST, ()),
+        ("membership-options", LIST, ()),
+        ("how-to", TEXT, ()),
     )
 }
 
@@ -286,6 +294,7 @@ KIND_WORDS = {
     "risk": "an sm-risk",
     "waiver": "an sm-waiver",
     "requirement": "an sm-requirement",
+    "document": "an sm-document",
 }
 
 
@@ -396,7 +405,13 @@ class Context:
         self.tool_ids = [item.id for item in by_kind.get("tool", ())]
         self.rule = ""
         self.evidence: list[str] = []
+        #: why linked items were not counted for the current rule and item
+        self.notes: list[str] = []
+        #: controls and documents that lack substance, with the rules each was
+        #: meant to meet (for CTRL_NO_SUBSTANCE)
+        self.discounted: dict[str, dict[str, None]] = {}
         self.cache: dict[Any, Any] = {}
+        self._shortfalls: dict[str, list[str]] = {}
         self._platforms: dict[str, tuple[Platform, str | None] | None] = {}
         self._satisfiers: dict[str, list[Item]] = {}
         self._link_sets: dict[tuple[str, str], frozenset[str]] = {}
@@ -430,19 +445,51 @@ class Context:
         return found
 
     def satisfiers(self, rule: str | None = None) -> list[Item]:
-        """Controls whose ``:satisfies:`` names ``rule`` (default: the current rule)."""
+        """Controls whose ``:satisfies:`` names ``rule`` (default: the current rule),
+        then documents whose ``:covers:`` names it. Whether each counts is for
+        :meth:`counts` to say."""
         rule = rule or self.rule
         found = self._satisfiers.get(rule)
         if found is None:
             found = [
                 i for i in self.policy.linked_to(rule, "satisfies") if i.kind == "control"
-            ]
+            ] + [i for i in self.policy.linked_to(rule, "covers") if i.kind == "document"]
             self._satisfiers[rule] = found
         return found
 
     def satisfies(self, item: Item) -> bool:
-        """Whether ``item`` names the current rule in ``:satisfies:``."""
-        return self.rule in (item.links.get("satisfies") or ())
+        """Whether ``item`` names the current rule in ``:satisfies:`` (a control) or
+        ``:covers:`` (a document)."""
+        link = "covers" if item.kind == "document" else "satisfies"
+        return self.rule in (item.links.get(link) or ())
+
+    def shortfalls(self, item: Item) -> list[str]:
+        """What ``item`` lacks to count (see :mod:`.substance`); cached."""
+        found = self._shortfalls.get(item.id)
+        if found is None:
+            from .substance import shortfalls
+
+            found = shortfalls(item, self.today)
+            self._shortfalls[item.id] = found
+        return found
+
+    def counts(self, item: Item) -> bool:
+        """Whether a linked ``item`` counts towards the current rule: adopted, and
+        (a control or document) with substance. When it does not, say why in
+        :attr:`notes`, and remember the rule it was meant to meet."""
+        if item.draft:
+            self.notes.append(
+                f"{item.id} was not counted: it is a draft, not yet adopted by the school."
+            )
+            return False
+        missing = self.shortfalls(item)
+        if not missing:
+            return True
+        from .substance import lacks
+
+        self.discounted.setdefault(item.id, {})[self.rule] = None
+        self.notes.append(f"{item.id} was not counted: it {lacks(missing)}.")
+        return False
 
     def links_to(self, item: Item, link: str, target_id: str) -> bool:
         """Whether ``item``'s ``link`` names ``target_id`` (or is ``all``)."""

@@ -19,6 +19,16 @@ A pack::
         check: <condition>             # optional: what must hold (see conditions.py)
         message: "'{title}' ..."       # what is wrong, with {field} placeholders
         fix: Add ...                   # how to fix it
+      - id: GOV_GOVERNOR_RATIFIED      # a requirement that checks several things
+        ...
+        parts:                         # instead of check: every part must hold
+          - check: {present: approved-on}
+            message: The date the policy was ratified is not recorded.
+            fix: Add `:approved-on:` ...   # optional (else the requirement's fix)
+            when: <condition>          # optional: the part applies only where it holds
+
+When a requirement with ``parts`` is not met, its finding says what each failing part
+says (after the requirement's own ``message``, if it has one), not a generic message.
 
 A requirement with no ``check`` is met by a control that names it in ``:satisfies:``
 (``attested: true``): nothing is skipped because it cannot be checked from the data.
@@ -59,7 +69,7 @@ from .checks import (
     shown,
     to_plain,
 )
-from .conditions import Attested, Condition, compile_condition
+from .conditions import All, Attested, Condition, If, compile_condition
 from .errors import PackError
 from .fields import PACK_KINDS
 from .loader import LocatedDict, load_yaml
@@ -91,7 +101,19 @@ PACK_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PACK_REQUIRED = ("pack", "title", "source", "version", "requirements")
 _PACK_OPTIONAL = ("description",)
 _REQ_REQUIRED = ("id", "title", "text", "severity", "source", "theme", "applies-to")
-_REQ_OPTIONAL = ("when", "check", "message", "fix")
+_REQ_OPTIONAL = ("when", "check", "parts", "message", "fix")
+_PART_KEYS = ("when", "check", "message", "fix")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a requirement that checks several things: when the requirement
+    is not met, each failing part says what is wrong in its own words."""
+
+    check: Condition
+    message: Template
+    fix: Template | None = None
+    when: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +139,8 @@ class Requirement:
     check_data: Any = None
     #: ``(pack ID, source)`` of later active packs that hold the same rule ID
     also: tuple[tuple[str, str], ...] = ()
+    #: the parts of a requirement written with ``parts:`` (its check is all of them)
+    parts: tuple[Part, ...] = ()
 
     @property
     def attested_only(self) -> bool:
@@ -226,7 +250,20 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
             entry["when"], entry.line_of("when"), kinds, where.sub(f"{where.label}, when")
         )
     check: Condition
-    if "check" in entry:
+    parts: tuple[Part, ...] = ()
+    if "check" in entry and "parts" in entry:
+        raise where.fail(
+            entry.line_of("parts"),
+            "a requirement has 'check' or 'parts', not both: with 'parts', its check is "
+            "every part's check",
+        )
+    if "parts" in entry:
+        parts = _parts(entry["parts"], entry.line_of("parts"), kinds, where)
+        check = All(
+            entry.line_of("parts"),
+            [p.check if p.when is None else If(p.check.line, p.when, p.check) for p in parts],
+        )
+    elif "check" in entry:
         check = compile_condition(
             entry["check"],
             entry.line_of("check"),
@@ -235,9 +272,12 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
         )
     else:
         check = Attested(entry.line)
-    message_text = (
-        get_text(entry, "message", where) if "message" in entry else default_message(title)
-    )
+    if "message" in entry:
+        message_text = get_text(entry, "message", where)
+    elif parts:
+        message_text = ""  # the failing parts say it
+    else:
+        message_text = default_message(title)
     fix_text = (
         get_text(entry, "fix", where)
         if "fix" in entry
@@ -273,8 +313,43 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
         path=path,
         line=entry.line,
         when_data=to_plain(entry["when"]) if "when" in entry else None,
-        check_data=to_plain(entry["check"]) if "check" in entry else None,
+        check_data=(
+            to_plain(entry["check"])
+            if "check" in entry
+            else {"parts": to_plain(entry["parts"])}
+            if "parts" in entry
+            else None
+        ),
+        parts=parts,
     )
+
+
+def _parts(value: Any, line: int, kinds: tuple[str, ...], where: Where) -> tuple[Part, ...]:
+    entries = expect_list(value, line, where, "'parts'")
+    if not entries:
+        raise where.fail(line, "'parts' needs one or more parts: check, message, fix")
+    out: list[Part] = []
+    for index, raw in enumerate(entries):
+        at = entries.line_of(index)
+        sub = where.sub(f"{where.label}, part {index + 1}")
+        part = expect_mapping(raw, at, sub, "a part")
+        check_keys(part, sub, ("check", "message"), ("when", "fix"), what="a part")
+        when = (
+            compile_condition(part["when"], part.line_of("when"), kinds, sub)
+            if "when" in part
+            else None
+        )
+        check = compile_condition(part["check"], part.line_of("check"), kinds, sub)
+        message = compile_template(
+            get_text(part, "message", sub), kinds, sub, part.line_of("message"), "message"
+        )
+        fix = (
+            compile_template(get_text(part, "fix", sub), kinds, sub, part.line_of("fix"), "fix")
+            if "fix" in part
+            else None
+        )
+        out.append(Part(check=check, message=message, fix=fix, when=when))
+    return tuple(out)
 
 
 def _load(path: Path) -> Pack:

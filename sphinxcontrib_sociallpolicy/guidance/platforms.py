@@ -23,6 +23,8 @@ A catalogue file is YAML::
         source: where the facts come from
         checked-on: 2026-11-24       # when they were last checked
         notes: facts still to verify  # optional
+        aliases: [fb]                # optional: other names a tool may give
+        how-to: where the settings are  # optional: shown in messages about set-up
 
 :func:`load_catalogue` reads the built-in ``platforms.yaml`` and then each project file
 (``sm_platforms``), in order. A later entry with an ``id`` already known *overrides* it:
@@ -106,7 +108,7 @@ _FACT_KEYS = (
 )
 _REQUIRED_NEW = ("id", *_FACT_KEYS, "source", "checked-on")
 _REQUIRED_OVERRIDE = ("id", "source", "checked-on")
-_OPTIONAL = ("notes", "accounts")
+_OPTIONAL = ("notes", "accounts", "aliases", "how-to")
 
 
 def by_country(ages: Mapping[str, int | None], country: str) -> int | None:
@@ -135,6 +137,10 @@ class Platform:
     checked_on: dt.date
     notes: str = ""
     accounts: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)
+    #: other names a tool's :platform: may give for it (``twitter`` for ``x``)
+    aliases: tuple[str, ...] = ()
+    #: where the platform's moderation and membership settings are, for messages
+    how_to: str = ""
     path: str = ""
     line: int = 0
 
@@ -157,7 +163,23 @@ class Platform:
             return self.min_age(country)
         if name in ACCOUNT_FACTS:
             return self.fact(name, account)
+        if name == "comment-options":
+            return self.comment_options(account)
+        if name == "membership-options":
+            return self.membership_options(account)
         return getattr(self, name.replace("-", "_"))
+
+    def comment_options(self, account: str | None) -> list[str]:
+        """The ``:comments:`` settings possible for this kind of account."""
+        if self.fact("premoderation", account):
+            return ["off", "premoderated", "postmoderated", "open"]
+        return ["off", "postmoderated", "open"]
+
+    def membership_options(self, account: str | None) -> list[str]:
+        """The ``:membership:`` settings possible for this kind of account."""
+        if self.fact("membership-control", account):
+            return ["open", "request", "invite", "school-accounts"]
+        return ["open"]
 
 
 @dataclass
@@ -171,10 +193,29 @@ class Catalogue:
     paths: list[Path] = field(default_factory=list)
 
     def get(self, platform_id: str | None) -> Platform | None:
-        return self.platforms.get(platform_id or "")
+        """The platform with this ID or alias (``twitter`` gives ``x``)."""
+        found = self.platforms.get(platform_id or "")
+        if found is None and platform_id:
+            canonical = self.aliases().get(platform_id.strip().lower())
+            if canonical is not None:
+                found = self.platforms.get(canonical)
+        return found
+
+    def aliases(self) -> dict[str, str]:
+        """Every alias with the ID it stands for."""
+        return {
+            alias: platform.id
+            for platform in self.platforms.values()
+            for alias in platform.aliases
+            if alias not in self.platforms
+        }
+
+    def names(self) -> list[str]:
+        """Every ID and alias a tool's :platform: may give."""
+        return sorted({*self.platforms, *self.aliases()})
 
     def __contains__(self, platform_id: object) -> bool:
-        return platform_id in self.platforms
+        return isinstance(platform_id, str) and self.get(platform_id) is not None
 
     def __iter__(self) -> Iterator[Platform]:
         return iter(sorted(self.platforms.values(), key=lambda p: p.id))
@@ -312,6 +353,24 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
     values["checked_on"] = get_date(entry, "checked-on", where)
     if "notes" in entry:
         values["notes"] = get_text(entry, "notes", where)
+    if "how-to" in entry:
+        values["how_to"] = get_text(entry, "how-to", where)
+    if "aliases" in entry:
+        raw = entry["aliases"]
+        aliases = expect_list(
+            raw if isinstance(raw, list) else [raw],
+            entry.line_of("aliases"),
+            where,
+            "'aliases'",
+        ) if isinstance(raw, list) else [raw]
+        for alias in aliases:
+            if not isinstance(alias, str) or not PLATFORM_ID_RE.match(alias):
+                raise where.fail(
+                    entry.line_of("aliases"),
+                    f"'aliases' has {shown(alias)}; write each other name in lower case "
+                    "with hyphens, e.g. twitter",
+                )
+        values["aliases"] = tuple(aliases)
     values["path"] = path
     values["line"] = entry.line
     if base is not None:

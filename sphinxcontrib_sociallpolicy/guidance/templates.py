@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Sequence
+from typing import Any
 
 from ..model import Item
 from .checks import Where
-from .fields import Context, Ref, compile_ref, format_value
+from .fields import Context, Ref, compile_ref, format_value, is_present
 
 # --- message templates --------------------------------------------------------------
 
@@ -18,25 +20,36 @@ class Template:
     Placeholders name fields exactly as conditions do (``{title}``, ``{id}``,
     ``{platform.min-age}``, ``{policy.country}``), plus ``{rule}`` (the requirement's
     ID). No attribute access, indexing, conversion or format spec: only known fields.
-    ``{{`` and ``}}`` write a brace.
+    ``{{`` and ``}}`` write a brace. A missing value reads "not recorded"; text in
+    ``[[`` and ``]]`` is left out when a field inside it has no value (``[[How to:
+    {platform.how-to}]]``).
     """
 
     __slots__ = ("text", "parts")
 
-    def __init__(self, text: str, parts: list[str | Ref | None]):
+    def __init__(self, text: str, parts: list[Any]):
         self.text = text
-        self.parts = parts  # text, a field, or None for {rule}
+        # text, a field, None for {rule}, or a tuple: an optional segment's parts
+        self.parts = parts
 
     def render(self, item: Item, ctx: Context) -> str:
-        out = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-            elif part is None:
-                out.append(ctx.rule)
-            else:
-                out.append(format_value(part.get(item, ctx)))
-        return "".join(out)
+        return " ".join(_render(self.parts, item, ctx).split())
+
+
+def _render(parts: list[Any], item: Item, ctx: Context) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part is None:
+            out.append(ctx.rule)
+        elif isinstance(part, tuple):
+            refs = [p for p in part if isinstance(p, Ref)]
+            if all(is_present(ref.get(item, ctx)) for ref in refs):
+                out.append(_render(list(part), item, ctx))
+        else:
+            out.append(format_value(part.get(item, ctx)))
+    return "".join(out)
 
 
 def compile_template(
@@ -46,7 +59,33 @@ def compile_template(
 
     :raises PackError: a placeholder is malformed or names an unknown field.
     """
-    parts: list[str | Ref | None] = []
+    parts: list[Any] = []
+    if "[[" in text or "]]" in text:
+        pieces = re.split(r"(\[\[|\]\])", text)
+        optional = False
+        for piece in pieces:
+            if piece == "[[":
+                if optional:
+                    raise where.fail(line, f"'{what}': a [[ ... ]] cannot hold another [[")
+                optional = True
+            elif piece == "]]":
+                if not optional:
+                    raise where.fail(line, f"'{what}' has ]] without [[ before it")
+                optional = False
+            elif optional:
+                parts.append(tuple(_compile(piece, kinds, where, line, what)))
+            else:
+                parts.extend(_compile(piece, kinds, where, line, what))
+        if optional:
+            raise where.fail(line, f"'{what}' has [[ without ]] after it")
+        return Template(text, parts)
+    return Template(text, _compile(text, kinds, where, line, what))
+
+
+def _compile(
+    text: str, kinds: Sequence[str], where: Where, line: int, what: str
+) -> list[Any]:
+    parts: list[Any] = []
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError:
@@ -72,4 +111,4 @@ def compile_template(
                 line, f"'{what}' has an empty {{}}; name a field, e.g. {{title}}"
             )
         parts.append(compile_ref(name, kinds, where, line, f"'{what}' placeholder"))
-    return Template(text, parts)
+    return parts

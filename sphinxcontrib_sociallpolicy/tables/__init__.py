@@ -27,6 +27,7 @@ from ..render import allow_latex_breaks
 
 STATUS_WORDS = {
     "met": "met",
+    "attested": "attested",
     "open": "finding",
     "waived": "waived",
     "disabled": "disabled",

@@ -23,24 +23,6 @@ class ComplianceDirective(TableDirective):
 DIRECTIVE = Registration("sm-compliance", ComplianceDirective)
 
 
-def overall(state: ProjectState, fail_on: str) -> tuple[str, bool]:
-    """(sentence, passed): passed when no open finding is at or above ``fail_on``."""
-    limit = SEVERITIES.index(fail_on)
-    failing = [
-        f
-        for f in state.findings
-        if f.status == "open" and SEVERITIES.index(f.severity) <= limit
-    ]
-    if failing:
-        n = len(failing)
-        return (
-            f"Does not yet meet the guidance: {n} open finding{'s' if n != 1 else ''} "
-            f"at '{fail_on}' or above.",
-            False,
-        )
-    return f"Meets the guidance: no open finding at '{fail_on}' or above.", True
-
-
 def _sort(f: Finding) -> tuple[int, str, str, int]:
     return (SEVERITIES.index(f.severity), f.rule, f.source, f.line)
 
@@ -49,13 +31,27 @@ def build(
     app: Sphinx, state: ProjectState, node: sm_table, docname: str
 ) -> list[nodes.Node]:
     config = get_config(app)
-    sentence, passed = overall(state, config.fail_on)
-    css = "sm-overall-pass" if passed else "sm-overall-fail"
+    evaluation = state.evaluation
+    sentence = evaluation.overall()
+    css = "sm-overall-pass" if evaluation.passed else "sm-overall-fail"
+    basis = "Results: " + evaluation.basis_sentence()
     out: list[nodes.Node] = [
         nodes.paragraph(
             "", "", nodes.strong(sentence, sentence), classes=["sm-overall", css]
-        )
+        ),
+        nodes.paragraph(basis, basis, classes=["sm-basis"]),
     ]
+    drafts = evaluation.drafts()
+    if drafts:
+        text = f"{evaluation.drafts_sentence()}; until adopted, they count for nothing: "
+        para = nodes.paragraph(classes=["sm-drafts"])
+        para += nodes.Text(text)
+        for index, finding in enumerate(drafts):
+            if index:
+                para += nodes.Text(", ")
+            para += ref(finding.item)
+        para += nodes.Text(".")
+        out.append(para)
     checked = (
         f"Checked on {config.today.isoformat()} against "
         + (

@@ -4,19 +4,17 @@ tool (and one for the policy as a whole), with coverage per requirement and per 
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..model import Item, RequirementInfo, worst
+from ..guidance.engine import POLICY_COLUMN, Evaluation
+from ..model import Item, RequirementInfo
 from ..options import split_list
 from ..project import ProjectState
 from ..render import make_table, ref
 from ..warnings import SmWarning, warn
 from . import Registration, TableDirective, filtered_ids, sm_table, status_cell, unchanged
 
-POLICY_COLUMN = "policy"
 #: tool columns per table in LaTeX/PDF, so a wide matrix splits instead of overflowing
 PDF_TOOLS_PER_TABLE = 5
 
@@ -27,32 +25,6 @@ class MatrixDirective(TableDirective):
 
 
 DIRECTIVE = Registration("sm-matrix", MatrixDirective)
-
-
-def columns_of(state: ProjectState, item: Item) -> list[str]:
-    """The matrix columns an item's result belongs to."""
-    if item.kind == "tool":
-        return [item.id]
-    if item.kind == "control":
-        targets = item.links.get("applies-to", [])
-    elif item.kind == "risk":
-        targets = item.links.get("affects", [])
-    else:
-        targets = []
-    tools = [t for t in targets if t in state.policy.items]
-    return tools or [POLICY_COLUMN]
-
-
-def cells(state: ProjectState) -> dict[tuple[str, str], str]:
-    """(rule, column) -> the worst status of the results in that cell."""
-    gathered: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for result in state.results:
-        item = state.policy.items.get(result.item)
-        if item is None:
-            continue
-        for column in columns_of(state, item):
-            gathered[(result.rule, column)].append(result.status)
-    return {key: worst(statuses) for key, statuses in gathered.items()}  # type: ignore[misc]
 
 
 def _unknown(node: sm_table, option: str, unknown: list[str], allowed: list[str]) -> None:
@@ -104,12 +76,33 @@ def _select_tools(app: Sphinx, state: ProjectState, node: sm_table) -> list[Item
     return tools
 
 
-def _coverage(statuses: list[str | None]) -> str:
-    applicable = [s for s in statuses if s is not None and s != "disabled"]
-    if not applicable:
-        return "n/a"
-    met = sum(1 for s in applicable if s in ("met", "waived"))
-    return f"{met} of {len(applicable)}"
+def _coverage(words: list[str | None]) -> str:
+    met, applicable = Evaluation.coverage_of(words)
+    return f"{met} of {applicable}" if applicable else "n/a"
+
+
+#: the matrix legend: each cell word and what it means
+LEGEND = (
+    ("met", "checked from the facts written in the policy or the platform catalogue"),
+    ("attested", "met because an adopted safeguard or school document stands for it"),
+    ("finding", "not met: see the findings"),
+    ("waived", "not met, with an approved, dated exception"),
+    ("disabled", "switched off in conf.py"),
+    ("n/a", "does not apply"),
+)
+
+
+def legend(state: ProjectState) -> nodes.paragraph:
+    """What the cell words mean, with how many results rest on each basis."""
+    para = nodes.paragraph(classes=["sm-matrix-legend"])
+    para += nodes.strong("Key: ", "Key: ")
+    for index, (word, meaning) in enumerate(LEGEND):
+        if index:
+            para += nodes.Text("; ")
+        para += nodes.emphasis(word, word)
+        para += nodes.Text(f" {meaning}")
+    para += nodes.Text(". " + state.evaluation.basis_sentence())
+    return para
 
 
 def build(
@@ -119,7 +112,7 @@ def build(
     tools = _select_tools(app, state, node)
     if not requirements:
         return [nodes.paragraph(text="No requirements match.", classes=["sm-empty"])]
-    table_cells = cells(state)
+    table_cells = state.evaluation.cells()
     known = set(state.policy.items) | state.known_ids
     columns = [t.id for t in tools] + [POLICY_COLUMN]
     if app.builder.format == "latex":
@@ -130,7 +123,7 @@ def build(
     else:
         chunks = [columns]
     titles = {t.id: t for t in tools}
-    out: list[nodes.Node] = []
+    out: list[nodes.Node] = [legend(state)]
     for number, chunk in enumerate(chunks, 1):
         rows: list[list[object]] = []
         cell_classes: list[list[list[str]]] = []

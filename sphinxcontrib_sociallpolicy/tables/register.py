@@ -38,19 +38,20 @@ def _lines(*pairs: tuple[str, object]) -> list[nodes.Node]:
 
 
 def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
-    """(words, css state) of a tool: pass, n findings, or waived."""
+    """(words, css state) of a tool: pass, n findings, or waived; a draft says so."""
     counts: Counter[str] = Counter(
-        f.status for f in state.findings if f.item == tool.id and f.status != "disabled"
+        f.status for f in state.evaluation.findings_of(tool.id) if f.status != "disabled"
     )
+    draft = "draft, not yet adopted; " if tool.draft else ""
     if counts["open"]:
         n = counts["open"]
-        words = f"{n} finding{'s' if n != 1 else ''}"
+        words = f"{draft}{n} finding{'s' if n != 1 else ''}"
         if counts["waived"]:
             words += f", {counts['waived']} waived"
         return words, "open"
     if counts["waived"]:
-        return f"pass ({counts['waived']} waived)", "waived"
-    return "pass", "met"
+        return f"{draft}pass ({counts['waived']} waived)", "waived"
+    return f"{draft}pass", "met"
 
 
 def build(

@@ -48,6 +48,7 @@ def make_items(specs: list[dict[str, Any]], *, expand_all: bool = True) -> list[
             source=spec.pop("source", "policy.rst"),
             line=spec.pop("line", line * 10),
             content=spec.pop("content", ""),
+            status=spec.pop("status", None),
         )
         item_type = BY_KIND[kind]
         for name, raw in spec.items():

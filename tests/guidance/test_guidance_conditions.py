@@ -158,6 +158,8 @@ def test_no_policy_item_uses_defaults() -> None:
     assert not holds("present: policy.pupil-ages", TOOL)
 
 
+#: what every control below has, so that it counts (see test_substance.py)
+SUBSTANCE = {"owner": "Ms A Patel", "content": "What is done, by whom, and the record."}
 CONTROLS = [
     POLICY,
     TOOL,
@@ -166,23 +168,47 @@ CONTROLS = [
         "item": "control",
         "id": "CTRL_TRAIN",
         "kind": "staff-training",
+        "frequency": "annual",
         "last-done": "2026-09-02",
+        **SUBSTANCE,
     },
     {
+        # out of date: training repeated yearly, last done two years ago
         "item": "control",
         "id": "CTRL_OLD",
         "kind": "staff-training",
+        "frequency": "annual",
         "last-done": "2024-09-02",
+        **SUBSTANCE,
     },
-    {"item": "control", "id": "CTRL_RULES", "kind": "house-rules", "applies-to": "TOOL_A"},
-    {"item": "control", "id": "CTRL_ALL", "kind": "image-consent", "applies-to": "all"},
-    {"item": "control", "id": "CTRL_OWN", "kind": "other", "satisfies": "TEST_RULE"},
+    {
+        "item": "control",
+        "id": "CTRL_RULES",
+        "kind": "house-rules",
+        "applies-to": "TOOL_A",
+        **SUBSTANCE,
+    },
+    {
+        "item": "control",
+        "id": "CTRL_ALL",
+        "kind": "image-consent",
+        "applies-to": "all",
+        **SUBSTANCE,
+    },
+    {
+        "item": "control",
+        "id": "CTRL_OWN",
+        "kind": "other",
+        "satisfies": "TEST_RULE",
+        **SUBSTANCE,
+    },
     {
         "item": "control",
         "id": "CTRL_OWN_B",
         "kind": "other",
         "applies-to": "TOOL_B",
         "satisfies": "OTHER_RULE",
+        **SUBSTANCE,
     },
     {
         "item": "risk",
@@ -229,8 +255,15 @@ CONTROLS = [
             False,
         ),
         (
+            # CTRL_OLD is out of date for its annual frequency: it counts for nothing
             "linked: "
             "{items: control, anywhere: true, kinds: [staff-training], at-least: 2}",
+            "POLICY",
+            False,
+        ),
+        (
+            "linked: "
+            "{items: control, anywhere: true, kinds: [staff-training], at-least: 1}",
             "POLICY",
             True,
         ),
@@ -326,7 +359,7 @@ def test_templates_fill_fields_safely() -> None:
         "message",
     )
     assert template.render(policy.items["TOOL_A"], ctx) == (
-        "{MOD_X} 'Parents' page' (TOOL_A) on Facebook: min age 13 in GB; owner not given; "
+        "{MOD_X} 'Parents' page' (TOOL_A) on Facebook: min age 13 in GB; owner not recorded; "
         "admins Mrs K Brown, Ms A Patel; consent age 13; domain oakfield.sch.uk"
     )
 
@@ -398,7 +431,7 @@ def test_templates_refuse_anything_but_fields(text: str, error: str) -> None:
         (
             "linked: {items: risk, whose: affects, kinds: [other]}",
             ("tool",),
-            "only controls have a :kind:",
+            "only controls and documents have a :kind:",
         ),
         (
             "linked: {items: control, listed-in: applies-to}",

@@ -60,7 +60,7 @@ def test_results_cover_every_requirement_and_item() -> None:
     coverage = result.coverage()
     assert list(coverage)[:2] == ["GOV_PURPOSE", "GOV_PREREQ_TRAINING"]
     assert coverage["MOD_PREMODERATION"] == {
-        "TOOL_FACEBOOK_GROUP": "finding",
+        "TOOL_FACEBOOK_GROUP": "open",
         "TOOL_LEARNING_PLATFORM": "not-applicable",
     }
     assert coverage["GOV_REVIEW_CYCLE"] == {"POLICY": "met"}
