@@ -145,7 +145,7 @@ FREQUENCY_DAYS = {
 }
 #: the same windows in words, for messages and the reference
 FREQUENCY_WINDOW_WORDS = {
-    "daily": "3 days (a weekend's grace)",
+    "daily": "3 days, allowing for a weekend",
     "weekly": "7 days",
     "monthly": "1 month",
     "termly": "4 months",

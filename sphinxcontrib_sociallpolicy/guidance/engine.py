@@ -403,7 +403,23 @@ def _explain(requirement: Requirement, item: Item, ctx: Context) -> tuple[str, s
             fixes.append(part.fix.render(item, ctx))
     del ctx.evidence[mark:]
     del ctx.notes[notes:]
-    return " ".join(said), " ".join(dict.fromkeys(fixes)) or fix
+    return " ".join(merge_labelled(said)), " ".join(dict.fromkeys(fixes)) or fix
+
+
+def merge_labelled(sentences: list[str]) -> list[str]:
+    """Sentences that start with the same label (``Missing: the behaviour
+    policy.``, ``Missing: the complaints policy.``) as one list sentence
+    (``Missing: the behaviour policy, the complaints policy.``)."""
+    out: list[str] = []
+    labels: list[str] = []
+    for sentence in sentences:
+        label, sep, rest = sentence.partition(": ")
+        if sep and " " not in label and labels and labels[-1] == label:
+            out[-1] = out[-1].rstrip(".") + ", " + rest
+            continue
+        out.append(sentence)
+        labels.append(label if sep and " " not in label else "")
+    return out
 
 
 def _basis(evidence: tuple[str, ...], policy: Policy) -> Basis:

@@ -27,7 +27,7 @@ from .platforms import CATEGORIES, Catalogue, Platform
 TEXT, LIST, DATE, NUMBER, BOOL = "text", "list", "date", "number", "true/false"
 
 #: item kinds a pack requirement may apply to
-PACK_KINDS = ("policy", "tool", "control", "risk")
+PACK_KINDS = ("policy", "tool", "control", "risk", "document")
 
 _TYPE_OF_OPTION = {
     "text": TEXT,

@@ -11,8 +11,8 @@ A pass must mean something. A control (``sm-control``) or a document
 - a control of a kind done again and again (:data:`~..schema.RECURRING_KINDS`:
   training, audits, access and filtering reviews) has a ``:frequency:`` that repeats
   and a ``:last-done:`` inside it (:data:`~..schema.FREQUENCY_DAYS`: annual within 12
-  months, termly within 4 months...); any control that gives a repeating frequency
-  and a ``:last-done:`` must be inside it too;
+  months, termly within 4 months...). Controls of other kinds (a moderation setting,
+  house rules) are not dated: their record is the ``:evidence:``;
 - a document whose ``:next-review:`` has passed is out of date.
 
 :func:`shortfalls` lists what an item lacks as clauses (``has no owner``, ``was last
@@ -81,6 +81,8 @@ def _recurrence(item: Item, today: dt.date) -> list[str]:
         )
     if recurring and last is None:
         out.append("has no :last-done: date")
+    if not recurring:
+        return out
     if last is not None and last > today:
         out.append(f"was last done on {last.isoformat()}, a date still to come")
     elif last is not None and frequency in FREQUENCY_DAYS:

@@ -92,7 +92,7 @@ LEGEND = (
 )
 
 
-def legend(state: ProjectState) -> nodes.paragraph:
+def matrix_key(state: ProjectState) -> nodes.paragraph:
     """What the cell words mean, with how many results rest on each basis."""
     para = nodes.paragraph(classes=["sm-matrix-legend"])
     para += nodes.strong("Key: ", "Key: ")
@@ -123,7 +123,7 @@ def build(
     else:
         chunks = [columns]
     titles = {t.id: t for t in tools}
-    out: list[nodes.Node] = [legend(state)]
+    out: list[nodes.Node] = [matrix_key(state)]
     for number, chunk in enumerate(chunks, 1):
         rows: list[list[object]] = []
         cell_classes: list[list[list[str]]] = []

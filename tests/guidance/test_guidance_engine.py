@@ -67,8 +67,8 @@ def test_results_cover_every_requirement_and_item() -> None:
     assert coverage["WAIVER_EXPIRED"] == {}  # no waivers
     for rule in ("GOV_SLT_APPROVAL", "AGE_MIN_AGE", "IMG_CONSENT_NO_ID"):
         assert set(coverage[rule]) == set(tools)
-    # REF_CURRENT applies to the policy, tools, controls and risks
-    assert len(coverage["REF_CURRENT"]) == 1 + 2 + 18 + 2
+    # REF_CURRENT applies to the policy, tools, controls, risks and documents
+    assert len(coverage["REF_CURRENT"]) == 1 + 2 + 17 + 2 + 7
     # evidence: the controls that met a rule
     met = [r for r in result.results if r.rule == "IMG_CONSENT_NO_ID"]
     assert {r.evidence for r in met} == {("CTRL_IMAGE_CONSENT",)}
