@@ -243,6 +243,9 @@ class ItemDirective(SphinxDirective):
                 "nothing) or adopted (the default when :status: is left out). Until "
                 "it says adopted, this item is treated as a draft"
             )
+            # a value that is not adopted is kept as written (nothing lost); an
+            # empty one is written down as what it is treated as
+            return raw or "draft"
         return raw or None
 
     def _need_id(self, title: str) -> str:

@@ -17,10 +17,20 @@ def needs_json(app) -> dict:
     return data["versions"][data["current_version"]]["needs"]
 
 
+#: the one warning of test-items: its draft safeguard waits for the school's decision
+DRAFT_WARNING = (
+    "SRC/safeguards.rst:28: WARNING: DRAFT_PENDING (must) CTRL_MEMBER_CHECK: "
+    "CTRL_MEMBER_CHECK is a draft, not yet adopted by the school, so it counts for "
+    "nothing: no requirement is met by it. Read it and decide: adopt it (`:status: "
+    "adopted`, with `:adopted-by:` and `:adopted-on:`), change it, or remove it. "
+    "[sm.draft_pending]"
+)
+
+
 @pytest.mark.sphinx("html", testroot="items", freshenv=True)
 def test_items_build_clean_and_every_option_is_a_field(app):
     app.build()
-    assert warnings_of(app) == []
+    assert warnings_of(app) == [DRAFT_WARNING]
     needs = needs_json(app)
     ours = {n["id"]: n for n in needs.values() if n["type"].startswith("sm-")}
     for item_type in ITEM_TYPES:
@@ -35,7 +45,13 @@ def test_items_build_clean_and_every_option_is_a_field(app):
     tool = ours["TOOL_FACEBOOK_GROUP"]
     assert tool["purpose"] == ["announcements", "engagement"]
     assert tool["admins"] == ["Mrs K Brown", "Ms A Patel"]
-    assert tool["status"] == "approved" and tool["tags"] == ["parents"]
+    assert tool["status"] == "adopted" and tool["tags"] == ["parents"]
+    assert tool["adopted_by"] == ["Mrs S Green"] and tool["adopted_on"] == "2026-09-01"
+    assert ours["CTRL_MEMBER_CHECK"]["status"] == "draft"
+    document = ours["DOC_STAFF_CONDUCT"]
+    assert document["covers"] == ["REQ_LOCAL_NO_SURNAMES"]
+    assert document["sm_sections"] == ["REQ_LOCAL_NO_SURNAMES: section 4.2"]
+    assert "DOC_STAFF_CONDUCT" in ours["REQ_LOCAL_NO_SURNAMES"]["covers_back"]
     risk = ours["RISK_UNKIND_COMMENTS"]
     assert risk["likelihood"] == 3 and risk["impact"] == 4
     assert risk["mitigated_by"] == ["CTRL_PREMODERATION", "CTRL_STAFF_TRAINING"]
@@ -61,6 +77,10 @@ def test_item_rendering(app, file_regression):
     # collapsed item: title and content, no facts
     seesaw = tools[tools.index('id="TOOL_SEESAW"') :]
     assert "sm-facts" not in seesaw[: seesaw.index("</div>")]
+    # a draft says so in words, on its title line
+    draft = html[html.index('id="CTRL_MEMBER_CHECK"') :]
+    assert "Draft: not yet adopted" in draft[: draft.index("</p>")]
+    assert html.count("Draft: not yet adopted") == 1
     # hidden item: an anchor only
     assert 'id="CTRL_HIDDEN"' in html and "Hidden control" not in html
     index = (Path(app.outdir) / "index.html").read_text("utf-8")
@@ -105,7 +125,9 @@ def test_items_render_in_latex(app):
     assert "Parents’ Facebook group" in tex or "Parents' Facebook group" in tex
     assert r"TOOL\_FACEBOOK\_GROUP" in tex
     assert "Oakfield Primary School" in tex
-    assert warnings_of(app) == []
+    # the draft's mark is in the PDF too
+    assert "Draft: not yet adopted" in tex
+    assert warnings_of(app) == [DRAFT_WARNING]
 
 
 @pytest.mark.sphinx("html", testroot="items", freshenv=True)

@@ -22,6 +22,10 @@ GOOD = {
     "id": ("MOD_PREMODERATION", "MOD_PREMODERATION"),
     "ids": ("TOOL_A, TOOL_B", ["TOOL_A", "TOOL_B"]),
     "people": ("Mrs K Brown, Ms A Patel", ["Mrs K Brown", "Ms A Patel"]),
+    "covers": (
+        "CON_NO_PERSONAL_CONTACT (section 4.2, 4.3), GOV_X",
+        ["CON_NO_PERSONAL_CONTACT", "GOV_X"],
+    ),
 }
 
 BAD = {
@@ -39,6 +43,7 @@ BAD = {
     "id": ("mod-premoderation", "is not an ID in capitals with underscores"),
     "ids": ("TOOL_A, tool b", "has 'tool b' which is not allowed"),
     "people": (",", "is empty"),
+    "covers": ("CON_X (4.2", "has 'CON_X (4.2' which is not a rule ID (optionally with its section in brackets)"),
 }
 
 ALL_OPTIONS = [(t.directive, o) for t in ITEM_TYPES for o in t.options]
@@ -106,3 +111,18 @@ def test_long_value_is_shortened_in_message():
         parse_value(spec, raw)
     message = option_message(spec, raw, error.value)
     assert "x" * 77 + "..." in message and "x" * 78 not in message
+
+
+def test_covers_keeps_each_section() -> None:
+    from sphinxcontrib_sociallpolicy.options import parse_covers
+
+    assert parse_covers("CON_X (section 4.2, 4.3), GOV_Y,  ACC_Z ( appendix B )") == [
+        ("CON_X", "section 4.2, 4.3"),
+        ("GOV_Y", ""),
+        ("ACC_Z", "appendix B"),
+    ]
+    # the first mention of a rule wins
+    assert parse_covers("CON_X (4.2), CON_X (5.1)") == [("CON_X", "4.2")]
+    for bad in ("con_x", "CON_X (4.2) (4.3)", "(4.2)", "CON_X 4.2"):
+        with pytest.raises(OptionError):
+            parse_covers(bad)

@@ -513,10 +513,12 @@ def evaluate(
                 DRAFT_RULE,
                 ITEM_RULE_SEVERITY[DRAFT_RULE],
                 item,
-                f"{item.id} is a draft (:status: {item.status}), not yet adopted by the "
-                "school, so it counts for nothing: no requirement is met by it. Read it "
-                "and decide: adopt it (`:status: adopted`, with `:adopted-by:` and "
-                "`:adopted-on:`), change it, or remove it.",
+                f"{item.id} is a draft"
+                + ("" if item.status == "draft" else f" (its :status: is {item.status!r})")
+                + ", not yet adopted by the school, so it counts for nothing: no "
+                "requirement is met by it. Read it and decide: adopt it (`:status: "
+                "adopted`, with `:adopted-by:` and `:adopted-on:`), change it, or remove "
+                "it.",
             )
             continue
         missing = ctx.shortfalls(item)
