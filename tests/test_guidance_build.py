@@ -73,7 +73,7 @@ def test_compliant_policy_builds_clean(policy: Path, tmp_path: Path):
     # sm-guidance made every requirement a need, so :satisfies: links resolve
     assert appendix.count("sm-item-requirement") == report["summary"]["requirements"]
     safeguards = (Path(app.outdir) / "safeguards.html").read_text("utf-8")
-    assert 'href="appendix.html#GOV_LINKED_POLICIES"' in safeguards
+    assert 'href="appendix.html#CON_NO_PERSONAL_CONTACT"' in safeguards
 
 
 def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(
@@ -91,7 +91,7 @@ def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(
     text = "\n".join(warnings_of(app))
     assert (
         "MOD_PREMODERATION (must) TOOL_FACEBOOK_GROUP: 'Parents' Facebook group' is on "
-        "Facebook, which the school does not control, and comments are not held for "
+        "Facebook, which the school does not control, and its comments are not held for "
         "approval" in text
     )
     report = json.loads((Path(app.outdir) / "sm-report.json").read_text("utf-8"))

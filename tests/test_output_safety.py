@@ -15,6 +15,12 @@ EXPECTED_WARNING = (
     "MUST_BREAK: :url: 'https://example.org/?q=<script>&x=\"1\"' is not a web address; "
     "allowed: a web address starting with https:// or http:// [sm.option]"
 )
+PLATFORM_WARNING = (
+    "SRC/index.rst:10: WARNING: sm-tool TOOL_HOSTILE_WITH_A_VERY_LONG_IDENTIFIER_THAT_"
+    "MUST_BREAK: :platform: '<script>' is not in the platform catalogue; write a "
+    "platform ID listed by `sociallpolicy platforms`, or add the platform in a "
+    "catalogue file named in sm_platforms [sm.option]"
+)
 
 
 def body_of(html: str) -> str:
@@ -24,7 +30,7 @@ def body_of(html: str) -> str:
 @pytest.mark.sphinx("html", testroot="hostile", freshenv=True)
 def test_html_escapes_everything(app):
     app.build()
-    assert warnings_of(app) == [EXPECTED_WARNING]
+    assert warnings_of(app) == [EXPECTED_WARNING, PLATFORM_WARNING]
     body = body_of((Path(app.outdir) / "index.html").read_text("utf-8"))
     for raw in (
         "<script",
@@ -62,7 +68,7 @@ def test_html_escapes_everything(app):
 @pytest.mark.sphinx("latex", testroot="hostile", freshenv=True)
 def test_latex_escapes_everything(app):
     app.build()
-    assert warnings_of(app) == [EXPECTED_WARNING]
+    assert warnings_of(app) == [EXPECTED_WARNING, PLATFORM_WARNING]
     tex = next(Path(app.outdir).glob("*.tex")).read_text("utf-8")
     body = tex[tex.index(r"\begin{document}") :]
     assert r"\allowbreak{}" in body  # very long words may break

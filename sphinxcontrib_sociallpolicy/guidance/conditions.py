@@ -460,9 +460,10 @@ class Linked(Condition):
                 return False
         # a draft, or a control or document without substance, counts for nothing
         # (ctx.counts says why in ctx.notes)
-        counts = ctx.counts(candidate)
+        if not ctx.counts(candidate):
+            return False
         if self.where is None:
-            return counts
+            return True
         key = (id(self), ctx.rule, candidate.id)
         cached = ctx.cache.get(key)
         if cached is None:
@@ -481,7 +482,7 @@ class Linked(Condition):
                 else f"{label} was not counted: it does not meet what the requirement "
                 "asks of it."
             )
-        return counts and cached
+        return cached
 
     def test(self, item: Item, ctx: Context) -> bool:
         if self.scope == "anywhere":
