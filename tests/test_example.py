@@ -3,6 +3,10 @@
 It must build with no warning, meet every ``must`` requirement of both built-in packs,
 show exactly the exception and the open recommendation its text explains, render the
 four registers with a row for every item, and make a PDF whose tables fit the page.
+And it must pass honestly: every safeguard and school document it relies on has
+substance (a description, an owner, and a recent date for training and checks), the
+school's policies are ``sm-document`` items, nothing is a draft, and taking away a
+document, an owner or a date makes the check fail.
 
 ``sm_today`` is pinned through ``confoverrides`` / ``-D`` (the example's conf.py leaves
 it unset, so a real build checks against the build date), so these tests never rot.
@@ -10,9 +14,12 @@ it unset, so a real build checks against the build date), so these tests never r
 
 from __future__ import annotations
 
+import datetime as dt
+import html as html_module
 import json
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +30,7 @@ from sm_testing import REPO, build_pdf, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 import sphinxcontrib_sociallpolicy
+from sphinxcontrib_sociallpolicy.schema import FREQUENCY_DAYS, RECURRING_KINDS
 
 EXAMPLE = REPO / "example_project"
 TODAY = "2026-11-25"
@@ -63,6 +71,56 @@ def directives(kind: str) -> list[str]:
             assert match, f"{rst.name}: a {kind} without :id:"
             ids.append(match.group(1))
     return ids
+
+
+@dataclass
+class Block:
+    """One item directive of the example's sources: its options and its content."""
+
+    directive: str
+    title: str
+    file: str
+    options: dict[str, str]
+    content: str
+
+    @property
+    def id(self) -> str:
+        return self.options["id"]
+
+
+def blocks(kind: str) -> list[Block]:
+    """Every ``.. <kind>::`` block of the example's sources."""
+    out = []
+    for rst in sorted(EXAMPLE.glob("*.rst")):
+        lines = rst.read_text("utf-8").splitlines()
+        for number, line in enumerate(lines):
+            match = re.match(rf"^\.\. {re.escape(kind)}::\s*(.*)$", line)
+            if not match:
+                continue
+            options: dict[str, str] = {}
+            body: list[str] = []
+            for following in lines[number + 1 :]:
+                if following.strip() and not following.startswith("   "):
+                    break
+                option = re.match(r"^   :([a-z-]+):\s*(.*)$", following)
+                if option and not body:
+                    options[option.group(1)] = option.group(2).strip()
+                elif following.strip() or body:
+                    body.append(following.strip())
+            out.append(
+                Block(
+                    kind, match.group(1).strip(), rst.name, options, " ".join(body).strip()
+                )
+            )
+    return out
+
+
+def covers(block: Block) -> dict[str, str]:
+    """An sm-document's ``:covers:`` as {rule: section} (section may be empty)."""
+    found = re.findall(
+        r"([A-Z][A-Z0-9_]+)\s*(?:\(([^)]*)\))?", block.options.get("covers", "")
+    )
+    return {rule: section for rule, section in found}
 
 
 def example_conf() -> dict:
@@ -161,6 +219,56 @@ def test_example_has_the_items_the_brief_asks_for():
     assert directives("sm-control")
 
 
+#: the school policies GOV_LINKED_POLICIES asks the policy to name
+LINKED_KINDS = {
+    "behaviour",
+    "complaints",
+    "child-protection",
+    "staff-conduct",
+    "acceptable-use",
+    "images",
+    "data-protection",
+}
+
+
+def test_school_policies_are_documents():
+    """The school's own policies are sm-document items, one per kind the guidance
+    names, and no control stands in for them."""
+    documents = blocks("sm-document")
+    kinds = Counter(d.options.get("kind") for d in documents)
+    assert LINKED_KINDS <= set(kinds), LINKED_KINDS - set(kinds)
+    assert all(count == 1 for count in kinds.values()), kinds
+    assert all(d.id.startswith("DOC_") for d in documents)
+    for control in blocks("sm-control"):
+        assert "GOV_LINKED_POLICIES" not in control.options.get("satisfies", ""), control.id
+    # the documents are where the rules about staff conduct are answered, with sections
+    code = next(d for d in documents if d.options["kind"] == "staff-conduct")
+    assert {"CON_NO_PERSONAL_CONTACT", "CON_NO_PERSONAL_FRIENDING"} <= set(covers(code))
+    assert all(covers(code).values()), code.options["covers"]
+
+
+def test_every_control_and_document_has_substance():
+    """What a school copies from the example counts by the rules of substance: a
+    description beyond the title, an owner, and for repeated kinds a frequency with
+    a last date inside it on the example's day; and nothing is left as a draft."""
+    today = dt.date.fromisoformat(TODAY)
+    items = blocks("sm-control") + blocks("sm-document")
+    assert items
+    for item in items:
+        assert item.content and item.content.strip(" .") != item.title.strip(" ."), item.id
+        assert item.options.get("owner"), item.id
+        if item.options.get("kind") in RECURRING_KINDS:
+            frequency = item.options.get("frequency")
+            assert frequency in FREQUENCY_DAYS, (item.id, frequency)
+            last = dt.date.fromisoformat(item.options["last-done"])
+            assert 0 <= (today - last).days <= FREQUENCY_DAYS[frequency], item.id
+        if item.directive == "sm-document" and "next-review" in item.options:
+            assert dt.date.fromisoformat(item.options["next-review"]) >= today, item.id
+    for kind in ("sm-tool", "sm-control", "sm-risk", "sm-document"):
+        for item in blocks(kind):
+            assert item.options.get("status", "adopted") == "adopted", item.id
+
+
 # --- (a) clean builds ---------------------------------------------------------------
 
 
@@ -181,19 +289,27 @@ def test_other_builders_have_no_warning(builder, tmp_path):
 
 @pytest.mark.slow
 def test_example_stays_clean_until_autumn_2027(tmp_path):
-    """The dates in the example (approvals and training in autumn 2026) keep it
-    free of `must` findings for the school year: the first lapses on 2027-11-03,
-    a year after the staff training of 2026-11-02."""
+    """The dates in the example (approvals, training and the school policies'
+    reviews in autumn 2026) keep it free of `must` findings for the school year: the
+    first lapses on 2027-11-03, a year after the staff training of 2026-11-02. (The
+    termly checks fall due in spring as `should` and `may` findings: see
+    test_termly_checks_that_fall_due_are_reported_on_themselves.)"""
     app = build(copy_example(tmp_path / "src"), "dummy", today="2027-11-02")
     assert warnings_of(app) == []
 
 
 @pytest.mark.slow
 def test_an_overdue_review_is_reported(tmp_path):
-    """A year later the policy, its approvals and the waiver lapse, and the
-    extension says so: the example is not passing by accident."""
+    """A year later the policy, its approvals, the school policies reviewed with it
+    and the waiver lapse, and the extension says so: the example is not passing by
+    accident."""
     app = build(copy_example(tmp_path / "src"), "dummy", today="2027-11-19")
-    assert {"gov_review_cycle", "gov_slt_approval", "waiver_expired"} <= subtypes_of(app)
+    assert {
+        "gov_review_cycle",
+        "gov_slt_approval",
+        "gov_linked_policies",
+        "waiver_expired",
+    } <= subtypes_of(app)
 
 
 @pytest.mark.slow
@@ -206,6 +322,88 @@ def test_lapsed_staff_training_is_reported(tmp_path):
 
 def subtypes_of(app: SphinxTestApp) -> set[str]:
     return set(re.findall(r"\[sm\.([a-z_]+)\]$", "\n".join(warnings_of(app)), re.M))
+
+
+def notes_of(app: SphinxTestApp) -> set[tuple[str, str]]:
+    """(rule, item) of each finding printed below the threshold, as information."""
+    return set(
+        re.findall(
+            r": NOTE: ([A-Z][A-Z0-9_]+) \((?:should|may)\) ([A-Z][A-Z0-9_]+):",
+            app.status.getvalue(),
+        )
+    )
+
+
+@pytest.mark.slow
+def test_termly_checks_that_fall_due_are_reported_on_themselves(tmp_path):
+    """By April 2027 the termly access review (2026-11-09) and follower check
+    (2026-11-16) are more than a term old. Each is reported on itself, and the
+    recommendations it stood for are open again; they are `should` and `may`, so
+    the policy still passes, but the school is told to record the spring checks."""
+    app = build(copy_example(tmp_path / "src"), "dummy", today="2027-04-01")
+    assert warnings_of(app) == []
+    notes = notes_of(app)
+    assert {
+        ("CTRL_NO_SUBSTANCE", "CTRL_ACCESS_REVIEW"),
+        ("CTRL_NO_SUBSTANCE", "CTRL_FOLLOWER_AUDIT"),
+        ("ACC_OFFBOARDING", "TOOL_FACEBOOK_GROUP"),
+        ("MOD_FOLLOWER_AUDIT", "TOOL_X_NEWS"),
+    } <= notes
+    assert "longer ago than its termly frequency allows" in app.status.getvalue()
+
+
+def without(src: Path, file: str, old: str, new: str = "") -> None:
+    """Edit one file of a copied example: ``old`` (which must be there) becomes
+    ``new``."""
+    path = src / file
+    text = path.read_text("utf-8")
+    assert old in text, (file, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def block_text(file: str, item_id: str) -> str:
+    """The whole directive block of ``item_id`` in ``file``, as written."""
+    text = (EXAMPLE / file).read_text("utf-8")
+    match = re.search(
+        rf"^\.\. sm-[a-z-]+::[^\n]*\n   :id: {item_id}\n(?:(?:   [^\n]*|)\n)*",
+        text,
+        re.M,
+    )
+    assert match, item_id
+    return match.group(0)
+
+
+@pytest.mark.slow
+def test_the_pass_depends_on_the_documents(tmp_path):
+    """Take the behaviour policy away, and the staff code of conduct's owner, and
+    the check fails on exactly what is missing: the pass rests on them."""
+    src = copy_example(tmp_path / "src")
+    without(src, "introduction.rst", block_text("introduction.rst", "DOC_BEHAVIOUR"))
+    without(src, "introduction.rst", "   :owner: Mrs S Green\n   :approved-on: 2026-11-18")
+    app = build(src, "dummy")
+    warnings = "\n".join(warnings_of(app))
+    assert "[sm.gov_linked_policies]" in warnings
+    assert "Missing: the behaviour policy, the staff code of conduct." in warnings
+    # the code of conduct without an owner stands for nothing, and says so
+    assert (
+        "CTRL_NO_SUBSTANCE (should) DOC_STAFF_CODE_OF_CONDUCT: "
+        "DOC_STAFF_CODE_OF_CONDUCT cannot stand for" in app.status.getvalue()
+    )
+
+
+@pytest.mark.slow
+def test_a_draft_counts_for_nothing(tmp_path):
+    """A safeguard marked as a draft is a `must` finding waiting for the school's
+    decision, and what it stood for is no longer met."""
+    src = copy_example(tmp_path / "src")
+    without(
+        src,
+        "staff.rst",
+        "   :id: CTRL_STAFF_TRAINING\n",
+        "   :id: CTRL_STAFF_TRAINING\n   :status: draft\n",
+    )
+    app = build(src, "dummy")
+    assert {"draft_pending", "gov_prereq_training"} <= subtypes_of(app)
 
 
 # --- (b) the report ------------------------------------------------------------------
@@ -258,7 +456,36 @@ def test_report_counts_match_the_sources(report):
     assert summary["tools"] == len(directives("sm-tool"))
     assert summary["risks"] == len(directives("sm-risk"))
     assert summary["controls"] == len(directives("sm-control"))
+    assert summary["documents"] == len(directives("sm-document"))
     assert summary["requirements"] == len(requirement_ids())
+
+
+@pytest.mark.slow
+def test_report_says_what_each_met_rests_on(report):
+    """Each requirement x item result has a status, and a met one its basis; the
+    summary's counts are those of the results and add up."""
+    results = report["results"]
+    assert results
+    for result in results:
+        assert result["status"] in {"met", "open", "waived", "disabled", "not-applicable"}
+        if result["status"] == "met":
+            assert result["basis"] in {"checked", "attested"}, result
+        else:
+            assert result.get("basis") is None, result
+    counts = Counter(r["basis"] if r["status"] == "met" else r["status"] for r in results)
+    summary = report["summary"]["results"]
+    assert summary["checked"] == counts["checked"] > 0
+    assert summary["attested"] == counts["attested"] > 0
+    assert summary["met"] == summary["checked"] + summary["attested"]
+    assert summary["open"] == counts["open"] == len(OPEN_SHOULD)
+    assert summary["waived"] == counts["waived"] == len(WAIVED)
+    assert report["summary"]["drafts"] == 0
+    basis = {(r["rule"], r["item"]): r.get("basis") for r in results}
+    # settings written on a tool are checked; the school's policies attest
+    assert basis[("GOV_SLT_APPROVAL", "TOOL_FACEBOOK_GROUP")] == "checked"
+    assert basis[("MOD_PREMODERATION", "TOOL_FACEBOOK_GROUP")] == "checked"
+    assert basis[("GOV_LINKED_POLICIES", "POLICY_OAKFIELD")] == "attested"
+    assert basis[("CON_NO_PERSONAL_FRIENDING", "POLICY_OAKFIELD")] == "attested"
 
 
 # --- (c) the four registers ------------------------------------------------------------
@@ -312,6 +539,57 @@ def test_matrix_has_a_row_per_requirement_and_a_column_per_tool(registers):
     header = matrix.head[-1]
     assert len(header) == len(directives("sm-tool")) + 3, header
     assert all(len(row) == len(header) for row in matrix.body)
+
+
+def page_text(html: SphinxTestApp, page: str) -> str:
+    text = (Path(html.outdir) / page).read_text("utf-8")
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = html_module.unescape(text)
+    return " ".join(text.translate(PLAIN_QUOTES).split())
+
+
+#: the typographic quotes Sphinx writes, as typed
+PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@pytest.mark.slow
+def test_compliance_and_matrix_show_the_basis(html, report):
+    counts = report["summary"]["results"]
+    sentence = (
+        f"{counts['met']} met: {counts['checked']} checked from the policy's facts, "
+        f"{counts['attested']} attested by safeguards and documents"
+    )
+    text = page_text(html, "registers.html")
+    assert f"Results: {sentence}" in text
+    assert "Key:" in text and "attested" in text.split("Key:", 1)[1][:400]
+
+
+@pytest.mark.slow
+def test_each_document_is_shown_with_its_sections(html):
+    """Each sm-document is on its page with its owner, address and what it covers,
+    each rule with the section that covers it."""
+    documents = blocks("sm-document")
+    assert documents
+    for document in documents:
+        text = page_text(html, document.file.replace(".rst", ".html"))
+        assert document.id in text
+        assert document.options["owner"] in text
+        assert document.options["url"] in text
+        for rule, section in covers(document).items():
+            assert (f"{rule} ({section})" if section else rule) in text, (
+                document.id,
+                rule,
+            )
+
+
+@pytest.mark.slow
+def test_each_control_shows_its_evidence(html):
+    controls = [c for c in blocks("sm-control") if c.options.get("evidence")]
+    assert len(controls) == len(blocks("sm-control"))
+    for control in controls:
+        text = page_text(html, control.file.replace(".rst", ".html"))
+        at = text.index(control.id)
+        assert control.options["evidence"] in text[at:], control.id
 
 
 @pytest.mark.slow
