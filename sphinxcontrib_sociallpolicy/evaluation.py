@@ -102,7 +102,7 @@ def check_platforms(state: ProjectState, catalogue: Any) -> None:
         if platform is not None:
             tool.fields["platform"] = platform.id
             continue
-        close = difflib.get_close_matches(str(written).lower(), names, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(str(written).lower(), names, n=3, cutoff=0.7)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
         warn(
             SmWarning.OPTION,

@@ -12,9 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ItemKind = Literal[
-    "policy", "tool", "control", "risk", "requirement", "waiver", "document"
-]
+ItemKind = Literal["policy", "tool", "control", "risk", "requirement", "waiver", "document"]
 FindingStatus = Literal["open", "waived", "disabled"]
 
 

@@ -133,7 +133,9 @@ def item_block(
         facts = nodes.field_list(classes=["sm-facts"])
         all_links = fields.get(ALL_FIELD) or ()
         sections = dict(
-            entry.split(": ", 1) for entry in fields.get(SECTIONS_FIELD) or () if ": " in entry
+            entry.split(": ", 1)
+            for entry in fields.get(SECTIONS_FIELD) or ()
+            if ": " in entry
         )
         for spec in item_type.options:
             if spec.field not in fields:

@@ -43,7 +43,10 @@ BAD = {
     "id": ("mod-premoderation", "is not an ID in capitals with underscores"),
     "ids": ("TOOL_A, tool b", "has 'tool b' which is not allowed"),
     "people": (",", "is empty"),
-    "covers": ("CON_X (4.2", "has 'CON_X (4.2' which is not a rule ID (optionally with its section in brackets)"),
+    "covers": (
+        "CON_X (4.2",
+        "has 'CON_X (4.2' which is not a rule ID (optionally with its section in brackets)",
+    ),
 }
 
 ALL_OPTIONS = [(t.directive, o) for t in ITEM_TYPES for o in t.options]

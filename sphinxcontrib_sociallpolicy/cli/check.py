@@ -111,57 +111,70 @@ class _Progress:
         print(text, file=self.stream, flush=True)
 
 
-class Collector(logging.Handler):
-    """Receives the build's warnings as they are logged (a handler on Sphinx's
-    logger), with their type, subtype and location: the input errors among them are
-    what ``check`` reports besides the findings. Warnings silenced with
-    ``suppress_warnings`` are left out, as Sphinx leaves them out."""
+def _collector_class() -> type[logging.Handler]:
+    from sphinx.util.logging import WarningStreamHandler
 
-    def __init__(self, app: Any) -> None:
-        super().__init__(level=logging.WARNING)
-        self.app = app
-        self.records: list[Problem] = []
+    class Collector(WarningStreamHandler):
+        """Receives the build's warnings as they are logged (a handler on Sphinx's
+        logger), with their type, subtype and location: the input errors among them
+        are what ``check`` reports besides the findings. Warnings silenced with
+        ``suppress_warnings`` are left out, as Sphinx leaves them out. (A warning
+        handler, so that Sphinx holds warnings back from it while it reads, as from
+        its own, and each arrives once.)"""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        from sphinx.util.logging import get_node_location, is_suppressed_warning
+        def __init__(self, app: Any) -> None:
+            super().__init__(io.StringIO())
+            self.setLevel(logging.WARNING)
+            self.app = app
+            self.records: list[Problem] = []
 
-        kind_type = getattr(record, "type", None) or ""
-        subtype = getattr(record, "subtype", None) or ""
-        try:
-            suppressed = self.app.config.suppress_warnings
-        except AttributeError:  # pragma: no cover - before the config is read
-            suppressed = ()
-        if is_suppressed_warning(kind_type, subtype, suppressed):
-            return
-        try:
-            message = str(record.msg) % record.args if record.args else str(record.msg)
-        except (TypeError, ValueError):
-            message = str(record.msg)
-        kind = f"{kind_type}.{subtype}" if kind_type and subtype else kind_type
-        # Sphinx's own filters may already have added " [type.subtype]"
-        if kind and message.endswith(f" [{kind}]"):
-            message = message[: -len(kind) - 3]
-        path, line = self._where(getattr(record, "location", None), get_node_location)
-        self.records.append(Problem(path=path, line=line, message=message, kind=kind))
+        emit = _emit
+        _where = _where_of
 
-    def _where(self, location: Any, node_location: Any) -> tuple[str, int]:
-        from docutils import nodes
+    return Collector
 
-        if isinstance(location, nodes.Node):
-            location = node_location(location)
-        if isinstance(location, tuple):
-            docname, line = location
-            if not docname:
-                return "", 0
-            return str(self.app.env.doc2path(docname)), int(line or 0)
-        if isinstance(location, str) and location:
-            path, _, line = location.rpartition(":")
-            if path and line.isdigit():
-                return path, int(line)
-            if path and not line:
-                return path, 0
-            return location, 0
-        return "", 0
+
+def _emit(self: Any, record: logging.LogRecord) -> None:
+    from sphinx.util.logging import get_node_location, is_suppressed_warning
+
+    kind_type = getattr(record, "type", None) or ""
+    subtype = getattr(record, "subtype", None) or ""
+    try:
+        suppressed = self.app.config.suppress_warnings
+    except AttributeError:  # pragma: no cover - before the config is read
+        suppressed = ()
+    if is_suppressed_warning(kind_type, subtype, suppressed):
+        return
+    try:
+        message = str(record.msg) % record.args if record.args else str(record.msg)
+    except (TypeError, ValueError):
+        message = str(record.msg)
+    kind = f"{kind_type}.{subtype}" if kind_type and subtype else kind_type
+    # Sphinx's own filters may already have added " [type.subtype]"
+    if kind and message.endswith(f" [{kind}]"):
+        message = message[: -len(kind) - 3]
+    path, line = self._where(getattr(record, "location", None), get_node_location)
+    self.records.append(Problem(path=path, line=line, message=message, kind=kind))
+
+
+def _where_of(self: Any, location: Any, node_location: Any) -> tuple[str, int]:
+    from docutils import nodes
+
+    if isinstance(location, nodes.Node):
+        location = node_location(location)
+    if isinstance(location, tuple):
+        docname, line = location
+        if not docname:
+            return "", 0
+        return str(self.app.env.doc2path(docname)), int(line or 0)
+    if isinstance(location, str) and location:
+        path, _, line = location.rpartition(":")
+        if path and line.isdigit():
+            return path, int(line)
+        if path and not line:
+            return path, 0
+        return location, 0
+    return "", 0
 
 
 def build(
@@ -198,7 +211,7 @@ def build(
                 )
                 if not verbose:
                     _Progress(sys.stderr).connect(app)
-                collector = Collector(app)
+                collector: Any = _collector_class()(app)
                 sphinx_logger = logging.getLogger(NAMESPACE)
                 sphinx_logger.addHandler(collector)
                 try:

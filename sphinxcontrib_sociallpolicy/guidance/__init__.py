@@ -30,8 +30,8 @@ catalogue), :mod:`.engine` (evaluation, waivers, coverage).
 
 from __future__ import annotations
 
-from .conditions import OPERATORS, Condition, compile_condition
 from ..model import Result
+from .conditions import OPERATORS, Condition, compile_condition
 from .engine import (
     DRAFT_RULE,
     ENGINE_RULE_IDS,

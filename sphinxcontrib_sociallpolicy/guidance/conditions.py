@@ -152,7 +152,6 @@ class All(Condition):
                 return False
         return True
 
-
     def why(self, item: Item, ctx: Context) -> str | None:
         reasons = []
         for child in self.children:

@@ -356,9 +356,7 @@ class Evaluation:
                     continue
                 for column in self.columns_of(item):
                     gathered.setdefault((result.rule, column), []).append(result.cell)
-            self._cells = {
-                key: worst(words) or "met" for key, words in gathered.items()
-            }
+            self._cells = {key: worst(words) or "met" for key, words in gathered.items()}
         return self._cells
 
     def coverage(self) -> dict[str, dict[str, str]]:
@@ -383,27 +381,34 @@ def _waiver_expired(waiver: Item, today: dt.date) -> bool:
     return expires is not None and expires < today
 
 
-def _explain(requirement: Requirement, item: Item, ctx: Context) -> tuple[str, str]:
-    """(message, fix) of a requirement that failed on ``item``: its own message,
-    then what each failing part says."""
+def _explain(
+    requirement: Requirement, item: Item, ctx: Context
+) -> tuple[str, list[str], str]:
+    """(message, notes, fix) of a requirement that failed on ``item``: its own
+    message; for a requirement of parts, what each failing part says, each followed
+    by the linked items it did not count; then the fix."""
     message = requirement.message.render(item, ctx)
     fix = requirement.fix.render(item, ctx)
     if not requirement.parts:
-        return message, fix
+        return message, list(dict.fromkeys(ctx.notes)), fix
     said: list[str] = [message] if message else []
     fixes: list[str] = []
-    mark, notes = len(ctx.evidence), len(ctx.notes)
+    notes: list[str] = []
+    mark = len(ctx.evidence)
     for part in requirement.parts:
+        ctx.notes = []
         if part.when is not None and not part.when.test(item, ctx):
             continue
+        ctx.notes = []
         if part.check.test(item, ctx):
             continue
         said.append(part.message.render(item, ctx))
+        notes.extend(n for n in ctx.notes if n not in notes)
         if part.fix is not None:
             fixes.append(part.fix.render(item, ctx))
     del ctx.evidence[mark:]
-    del ctx.notes[notes:]
-    return " ".join(merge_labelled(said)), " ".join(dict.fromkeys(fixes)) or fix
+    ctx.notes = []
+    return " ".join(merge_labelled(said)), notes, " ".join(dict.fromkeys(fixes)) or fix
 
 
 def merge_labelled(sentences: list[str]) -> list[str]:
@@ -501,8 +506,7 @@ def evaluate(
                 raw.append((index, item, ok, tuple(dict.fromkeys(ctx.evidence))))
                 if ok:
                     continue
-                notes = list(dict.fromkeys(ctx.notes))
-                message, fix = _explain(requirement, item, ctx)
+                message, notes, fix = _explain(requirement, item, ctx)
                 text = " ".join(part for part in (message, *notes, fix) if part)
                 add(requirement.id, requirement.severity, item, text)
 

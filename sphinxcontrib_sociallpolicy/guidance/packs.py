@@ -261,7 +261,10 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
         parts = _parts(entry["parts"], entry.line_of("parts"), kinds, where)
         check = All(
             entry.line_of("parts"),
-            [p.check if p.when is None else If(p.check.line, p.when, p.check) for p in parts],
+            [
+                p.check if p.when is None else If(p.check.line, p.when, p.check)
+                for p in parts
+            ],
         )
     elif "check" in entry:
         check = compile_condition(
@@ -344,7 +347,9 @@ def _parts(value: Any, line: int, kinds: tuple[str, ...], where: Where) -> tuple
             get_text(part, "message", sub), kinds, sub, part.line_of("message"), "message"
         )
         fix = (
-            compile_template(get_text(part, "fix", sub), kinds, sub, part.line_of("fix"), "fix")
+            compile_template(
+                get_text(part, "fix", sub), kinds, sub, part.line_of("fix"), "fix"
+            )
             if "fix" in part
             else None
         )

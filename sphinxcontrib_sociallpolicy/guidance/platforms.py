@@ -357,12 +357,16 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
         values["how_to"] = get_text(entry, "how-to", where)
     if "aliases" in entry:
         raw = entry["aliases"]
-        aliases = expect_list(
-            raw if isinstance(raw, list) else [raw],
-            entry.line_of("aliases"),
-            where,
-            "'aliases'",
-        ) if isinstance(raw, list) else [raw]
+        aliases = (
+            expect_list(
+                raw if isinstance(raw, list) else [raw],
+                entry.line_of("aliases"),
+                where,
+                "'aliases'",
+            )
+            if isinstance(raw, list)
+            else [raw]
+        )
         for alias in aliases:
             if not isinstance(alias, str) or not PLATFORM_ID_RE.match(alias):
                 raise where.fail(

@@ -95,17 +95,21 @@ def _recurrence(item: Item, today: dt.date) -> list[str]:
 
 
 def lacks(clauses: list[str]) -> str:
-    """The clauses as one phrase after "it": runs of "has no ..." share the verb
-    ("has no description of what is done and no owner")."""
-    parts: list[str] = []
-    for clause in clauses:
-        if parts and clause.startswith("has no ") and parts[-1].startswith("has no "):
-            parts[-1] = parts[-1] + " and " + clause[len("has ") :]
-        else:
-            parts.append(clause)
+    """The clauses as one phrase after "it": the "has no ..." clauses share the verb
+    ("has no description of what is done, no owner and no :last-done: date")."""
+    missing = [c[len("has no ") :] for c in clauses if c.startswith("has no ")]
+    parts = [c for c in clauses if not c.startswith("has no ")]
+    if missing:
+        parts.insert(0, "has no " + _and(missing, "no "))
+    return _and(parts, "")
+
+
+def _and(parts: list[str], prefix: str) -> str:
+    """``a``, ``a and <prefix>b``, ``a, <prefix>b and <prefix>c``."""
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    rest = [prefix + p for p in parts[1:]]
+    return ", ".join([parts[0], *rest[:-1]]) + " and " + rest[-1]
 
 
 def fixes(item: Item, clauses: list[str]) -> str:

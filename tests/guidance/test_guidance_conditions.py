@@ -359,8 +359,8 @@ def test_templates_fill_fields_safely() -> None:
         "message",
     )
     assert template.render(policy.items["TOOL_A"], ctx) == (
-        "{MOD_X} 'Parents' page' (TOOL_A) on Facebook: min age 13 in GB; owner not recorded; "
-        "admins Mrs K Brown, Ms A Patel; consent age 13; domain oakfield.sch.uk"
+        "{MOD_X} 'Parents' page' (TOOL_A) on Facebook: min age 13 in GB; owner not "
+        "recorded; admins Mrs K Brown, Ms A Patel; consent age 13; domain oakfield.sch.uk"
     )
 
 
