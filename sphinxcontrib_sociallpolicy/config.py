@@ -164,10 +164,6 @@ class SmConfig:
     reports: bool
     confdir: Path
 
-    def warns(self, severity: str) -> bool:
-        """Whether a finding of ``severity`` is a warning (at or above fail_on)."""
-        return SEVERITIES.index(severity) <= SEVERITIES.index(self.fail_on)
-
 
 def build_date() -> dt.date:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` when it is set."""

@@ -111,7 +111,9 @@ class _Progress:
         print(text, file=self.stream, flush=True)
 
 
-def _collector_class() -> type[logging.Handler]:
+def _collector_class() -> Any:
+    """The handler class (made on first use: importing Sphinx is left to the commands
+    that build)."""
     from sphinx.util.logging import WarningStreamHandler
 
     class Collector(WarningStreamHandler):
@@ -123,58 +125,53 @@ def _collector_class() -> type[logging.Handler]:
         its own, and each arrives once.)"""
 
         def __init__(self, app: Any) -> None:
-            super().__init__(io.StringIO())
+            super().__init__(io.StringIO())  # type: ignore[arg-type]
             self.setLevel(logging.WARNING)
             self.app = app
             self.records: list[Problem] = []
 
-        emit = _emit
-        _where = _where_of
+        def emit(self, record: logging.LogRecord) -> None:
+            from sphinx.util.logging import get_node_location, is_suppressed_warning
+
+            kind_type = getattr(record, "type", None) or ""
+            subtype = getattr(record, "subtype", None) or ""
+            try:
+                suppressed = self.app.config.suppress_warnings
+            except AttributeError:  # pragma: no cover - before the config is read
+                suppressed = ()
+            if is_suppressed_warning(kind_type, subtype, suppressed):
+                return
+            try:
+                message = str(record.msg) % record.args if record.args else str(record.msg)
+            except (TypeError, ValueError):
+                message = str(record.msg)
+            kind = f"{kind_type}.{subtype}" if kind_type and subtype else kind_type
+            # Sphinx's own filters may already have added " [type.subtype]"
+            if kind and message.endswith(f" [{kind}]"):
+                message = message[: -len(kind) - 3]
+            path, line = self._where(getattr(record, "location", None), get_node_location)
+            self.records.append(Problem(path=path, line=line, message=message, kind=kind))
+
+        def _where(self, location: Any, node_location: Any) -> tuple[str, int]:
+            from docutils import nodes
+
+            if isinstance(location, nodes.Node):
+                location = node_location(location)
+            if isinstance(location, tuple):
+                docname, line = location
+                if not docname:
+                    return "", 0
+                return str(self.app.env.doc2path(docname)), int(line or 0)
+            if isinstance(location, str) and location:
+                path, _, line = location.rpartition(":")
+                if path and line.isdigit():
+                    return path, int(line)
+                if path and not line:
+                    return path, 0
+                return location, 0
+            return "", 0
 
     return Collector
-
-
-def _emit(self: Any, record: logging.LogRecord) -> None:
-    from sphinx.util.logging import get_node_location, is_suppressed_warning
-
-    kind_type = getattr(record, "type", None) or ""
-    subtype = getattr(record, "subtype", None) or ""
-    try:
-        suppressed = self.app.config.suppress_warnings
-    except AttributeError:  # pragma: no cover - before the config is read
-        suppressed = ()
-    if is_suppressed_warning(kind_type, subtype, suppressed):
-        return
-    try:
-        message = str(record.msg) % record.args if record.args else str(record.msg)
-    except (TypeError, ValueError):
-        message = str(record.msg)
-    kind = f"{kind_type}.{subtype}" if kind_type and subtype else kind_type
-    # Sphinx's own filters may already have added " [type.subtype]"
-    if kind and message.endswith(f" [{kind}]"):
-        message = message[: -len(kind) - 3]
-    path, line = self._where(getattr(record, "location", None), get_node_location)
-    self.records.append(Problem(path=path, line=line, message=message, kind=kind))
-
-
-def _where_of(self: Any, location: Any, node_location: Any) -> tuple[str, int]:
-    from docutils import nodes
-
-    if isinstance(location, nodes.Node):
-        location = node_location(location)
-    if isinstance(location, tuple):
-        docname, line = location
-        if not docname:
-            return "", 0
-        return str(self.app.env.doc2path(docname)), int(line or 0)
-    if isinstance(location, str) and location:
-        path, _, line = location.rpartition(":")
-        if path and line.isdigit():
-            return path, int(line)
-        if path and not line:
-            return path, 0
-        return location, 0
-    return "", 0
 
 
 def build(
