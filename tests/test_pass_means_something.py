@@ -217,3 +217,34 @@ def test_report_says_what_each_met_rests_on(root: str, tmp_path: Path):
             f"Results: {counts['met']} met: {counts['checked']} checked from the "
             f"policy's facts, {counts['attested']} attested by safeguards and documents."
         ) in appendix
+
+
+def test_drafts_are_marked_in_every_table(tmp_path: Path):
+    src = copy_root("compliant", tmp_path)
+    safeguards = src / "safeguards.rst"
+    edit(
+        safeguards,
+        "   :id: RISK_LP_CONTACT\n",
+        "   :id: RISK_LP_CONTACT\n   :status: draft\n",
+    )
+    edit(
+        src / "tools.rst",
+        "   :id: TOOL_FACEBOOK_GROUP\n",
+        "   :id: TOOL_FACEBOOK_GROUP\n   :status: draft\n",
+    )
+    app = build(src, tmp_path / "out")
+    assert [w.split(" WARNING: ")[1].split(":")[0] for w in warnings_of(app)] == [
+        "DRAFT_PENDING (must) RISK_LP_CONTACT",
+        "DRAFT_PENDING (must) TOOL_FACEBOOK_GROUP",
+        "GOV_RISK_ASSESSED (must) TOOL_LEARNING_PLATFORM",
+    ]
+    appendix = (Path(app.outdir) / "appendix.html").read_text("utf-8")
+    register = appendix[appendix.index("sm-register-table") :]
+    register = register[: register.index("</table>")]
+    assert "draft, not yet adopted; 1 finding" in register
+    risks = appendix[appendix.index("sm-risk-table") :]
+    risks = risks[: risks.index("</table>")]
+    assert risks.count("Draft: not yet adopted") == 1
+    assert "2 drafted items wait for the school’s decision" in appendix or (
+        "2 drafted items wait for the school's decision" in appendix
+    )

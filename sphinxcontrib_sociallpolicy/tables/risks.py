@@ -7,7 +7,7 @@ from sphinx.application import Sphinx
 
 from ..model import Item, rating, score
 from ..project import ProjectState
-from ..render import make_table, ref, refs
+from ..render import DRAFT_MARK, make_table, ref, refs
 from . import Registration, TableDirective, filtered_ids, flag, sm_table, unchanged
 
 
@@ -62,7 +62,21 @@ def build(
         owner = risk.fields.get("owner") or []
         rows.append(
             [
-                [nodes.strong(risk.title, risk.title), nodes.Text(" "), ref(risk.id)],
+                [
+                    nodes.strong(risk.title, risk.title),
+                    nodes.Text(" "),
+                    ref(risk.id),
+                    *(
+                        [
+                            nodes.Text(" "),
+                            nodes.emphasis(
+                                DRAFT_MARK, DRAFT_MARK, classes=["sm-draft-mark"]
+                            ),
+                        ]
+                        if risk.draft
+                        else []
+                    ),
+                ],
                 risk.fields.get("category", "not given"),
                 _affects(risk),
                 inherent,
