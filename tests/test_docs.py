@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import os
 import re
 import subprocess
@@ -62,6 +63,16 @@ def page_ids(out: Path, page: str) -> set[str]:
 def page_text(out: Path, page: str) -> str:
     html = (out / page).read_text(encoding="utf-8")
     return TAG_RE.sub("", html).replace("&#8217;", "'").replace("&quot;", '"')
+
+
+def page_words(out: Path, page: str) -> str:
+    """The text of a page with its white space collapsed, as a reader sees it."""
+    text = html.unescape(page_text(out, page)).translate(PLAIN_QUOTES)
+    return " ".join(text.split())
+
+
+#: the typographic quotes Sphinx writes, as typed
+PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def test_docs_build_without_warnings(built: tuple[Path, str]) -> None:
@@ -134,10 +145,14 @@ def expected_anchors() -> dict[str, dict[str, str]]:
     for setting in SETTINGS:
         config[anchor("confval", setting.name)] = setting.name
 
+    from sphinxcontrib_sociallpolicy.guidance.engine import ITEM_RULES
+
     packs = [guidance.load_pack(path) for path in guidance.BUILTIN_PACKS.values()]
-    rules = {r.id for p in packs for r in p.requirements} | {
-        r.id for r in guidance.ENGINE_RULES
-    }
+    rules = (
+        {r.id for p in packs for r in p.requirements}
+        | {r.id for r in guidance.ENGINE_RULES}
+        | set(ITEM_RULES)
+    )
     warnings = pages.setdefault("reference/warnings.html", {})
     for member in SmWarning:
         warnings[anchor("warning", f"sm.{member.value}")] = f"sm.{member.value}"
@@ -150,6 +165,8 @@ def expected_anchors() -> dict[str, dict[str, str]]:
             guidance_page[anchor("rule", pack.id, requirement.id)] = requirement.id
     for requirement in guidance.ENGINE_RULES:
         guidance_page[anchor("rule", "engine", requirement.id)] = requirement.id
+    for rule in ITEM_RULES:
+        guidance_page[anchor("rule", "engine", rule)] = rule
 
     platforms = pages.setdefault("reference/platforms.html", {})
     for platform in guidance.load_catalogue([]):
@@ -180,6 +197,91 @@ def test_reference_shows_everything(built: tuple[Path, str]) -> None:
             if node_id not in ids or shown not in text:
                 missing.append(f"{page}: {shown} (#{node_id})")
     assert not missing, "the built reference does not show:\n" + "\n".join(missing)
+
+
+def test_engine_rules_on_items_are_explained(built: tuple[Path, str]) -> None:
+    """CTRL_NO_SUBSTANCE and DRAFT_PENDING have their severity and what they ask on
+    the guidance page, as the engine declares them."""
+    from sphinxcontrib_sociallpolicy.guidance.engine import ITEM_RULE_SEVERITY
+
+    text = page_words(built[0], "reference/guidance.html")
+    for rule, severity in ITEM_RULE_SEVERITY.items():
+        at = text.index(f"{rule} —")
+        entry = text[at : at + 1500]
+        assert f"Severity : {severity}" in entry or f"Severity: {severity}" in entry, rule
+        assert f"sm.{rule.lower()}" in entry, rule
+
+
+def test_substance_windows_come_from_the_schema(built: tuple[Path, str]) -> None:
+    """The page on what a pass means shows every repeated kind and every frequency
+    with its window, as the schema has them."""
+    from sphinxcontrib_sociallpolicy import schema
+
+    text = page_words(built[0], "results.html")
+    for kind in schema.RECURRING_KINDS:
+        assert kind in text, kind
+    for frequency, days in schema.FREQUENCY_DAYS.items():
+        words = schema.FREQUENCY_WINDOW_WORDS[frequency]
+        assert f"{frequency} {words} {days}" in text, frequency
+
+
+def test_platform_aliases_and_how_to_are_shown(built: tuple[Path, str]) -> None:
+    from sphinxcontrib_sociallpolicy import guidance
+
+    text = page_words(built[0], "reference/platforms.html")
+    for platform in guidance.load_catalogue([]):
+        if platform.aliases:
+            also = f"{platform.name} (also {', '.join(platform.aliases)})"
+            assert also in text, platform.id
+        if platform.how_to:
+            assert " ".join(platform.how_to.split())[:60] in text, platform.id
+
+
+#: page -> what it must explain, in the words (and names) a reader searches for
+GUIDES = {
+    "results.html": [
+        "checked",
+        "attested",
+        "Results:",
+        "Key",
+        '"basis"',
+        "summary.results",
+        "Requirements: ",
+        "CTRL_NO_SUBSTANCE",
+        ":last-done:",
+        ":owner:",
+        "Draft: not yet adopted",
+        "DRAFT_PENDING",
+    ],
+    "howto/documents.html": [
+        ".. sm-document::",
+        ":covers: ACC_OFFICIAL (section 4.1)",
+        ":section:",
+        "GOV_LINKED_POLICIES",
+        "Missing: the behaviour policy",
+    ],
+    "howto/drafts.html": [
+        ":status: draft",
+        ":status: adopted",
+        ":adopted-by:",
+        ":adopted-on:",
+        "adopt-suggestions: {by: Ms A Patel, on: 2026-11-20}",
+        "drafted items wait for the school's decision",
+    ],
+    "howto/requirements.html": ["parts", "[[How to: {platform.how-to}]]", "not recorded"],
+    "howto/platforms.html": ["aliases", "how-to", "did you mean", "sm.option"],
+}
+
+
+def test_guides_explain_what_a_pass_rests_on(built: tuple[Path, str]) -> None:
+    out, _ = built
+    missing = [
+        f"{page}: {words}"
+        for page, needed in GUIDES.items()
+        for words in needed
+        if words not in page_words(out, page)
+    ]
+    assert not missing, missing
 
 
 def test_condition_operators_are_explained(built: tuple[Path, str]) -> None:

@@ -13,7 +13,13 @@ directive                      reads
 ``smdocs-warnings``            ``warnings.SmWarning``, the rules of the built-in packs
                                and ``guidance.ENGINE_RULES``
 ``smdocs-pack PACK``           one built-in guidance pack (its YAML file)
-``smdocs-engine-rules``        ``guidance.ENGINE_RULES``
+``smdocs-engine-rules``        ``guidance.ENGINE_RULES`` (rules on every waiver), or
+                               with ``:items:`` the engine's rules on items
+                               (``engine.ITEM_RULES``, ``ITEM_RULE_SEVERITY``)
+``smdocs-frequencies``         ``schema.FREQUENCY_DAYS``, ``FREQUENCY_WINDOW_WORDS``
+                               and ``RECURRING_KINDS``: what a repeated safeguard needs
+``smdocs-attestable``          the rules of the built-in packs that a safeguard or a
+                               school document can stand for (``attested``)
 ``smdocs-platforms``           the built-in platform catalogue
 ``smdocs-cli``                 ``cli.build_parser()``, walked subcommand by subcommand
 ``smdocs-example-links``       the example project's pages, found by what they hold
@@ -64,7 +70,10 @@ EXAMPLE_OUT = "example"
 NEED_OPTION_HELP = {
     "id": "The item's ID in capitals with underscores, e.g. TOOL_FACEBOOK_PAGE. "
     "Without it, an ID is made from the prefix and the title.",
-    "status": "A sphinx-needs status, e.g. draft or approved.",
+    "status": "On ``sm-tool``, ``sm-control``, ``sm-risk`` and ``sm-document``: "
+    "``draft`` or ``adopted`` (left out: adopted). A draft counts for nothing and is "
+    "a ``DRAFT_PENDING`` finding until the school adopts it, changes it or removes "
+    "it. On the other items, any sphinx-needs status.",
     "tags": "sphinx-needs tags, comma-separated.",
     "collapse": "Show the item folded (a flag).",
     "hide": "Do not show the item; it is still checked and can be linked to (a flag).",
@@ -101,6 +110,39 @@ DIRECTIVE_HELP = {
     "linked to its item and its source file and line.",
 }
 
+#: the engine's own rules on items (``engine.ITEM_RULES``): title, what it asks,
+#: the items it is about and how to put it right. The package gives only their IDs
+#: and severities (``engine.ITEM_RULE_SEVERITY``); a rule missing here is a warning.
+ITEM_RULE_HELP = {
+    "CTRL_NO_SUBSTANCE": {
+        "title": "Safeguards and school documents have substance",
+        "text": "A safeguard (``sm-control``) or a school document (``sm-document``) "
+        "counts towards a requirement only when it says what is done (content under "
+        "the directive, not just its title), names an ``:owner:``, and, for a "
+        "safeguard done again and again (training, audits, reviews), has a "
+        "``:frequency:`` and a ``:last-done:`` date inside it. A document whose "
+        "``:next-review:`` has passed does not count. One that falls short counts "
+        "for nothing, and this finding, on the item itself, names the requirements "
+        "it was meant to meet and what it lacks.",
+        "applies": "control, document",
+        "fix": "Write under the directive what is done, by whom and how it is "
+        "recorded; add ``:owner:``; for training and checks, set ``:frequency:`` and "
+        "record the date it was last done in ``:last-done:``; for a document past its "
+        "review date, review it and record the new ``:next-review:``.",
+    },
+    "DRAFT_PENDING": {
+        "title": "No drafts wait for the school's decision",
+        "text": "An item written ``:status: draft`` (usually a suggestion of "
+        "``sociallpolicy new``) counts for nothing: no requirement is met by it. "
+        "Each draft is a finding on itself, and ``sociallpolicy check`` lists them "
+        'all ("N drafted items wait for the school\'s decision").',
+        "applies": "tool, control, risk, document",
+        "fix": "Read the item and decide: adopt it (``:status: adopted``, with "
+        "``:adopted-by:`` and ``:adopted-on:``), change it so that it says what the "
+        "school does, or remove it.",
+    },
+}
+
 #: the order the kinds of value are explained in
 KIND_WORDS = {
     "text": "text",
@@ -116,6 +158,7 @@ KIND_WORDS = {
     "url": "web address",
     "id": "item ID",
     "ids": "item IDs (links)",
+    "covers": "rule IDs with sections (links)",
     "people": "names",
 }
 
@@ -528,6 +571,37 @@ class ConfigReference(GeneratedDirective):
 # warnings
 
 
+class ItemRule:
+    """One of the engine's rules on items, shaped like a requirement for the
+    tables (``id``, ``title``, ``severity``)."""
+
+    def __init__(self, rule_id: str, severity: str, help_text: dict[str, str]):
+        self.id = rule_id
+        self.severity = severity
+        self.title = help_text.get("title", "")
+        self.text = help_text.get("text", "")
+        self.applies = help_text.get("applies", "")
+        self.fix = help_text.get("fix", "")
+
+
+def item_rules(location: Any = None) -> list[ItemRule]:
+    """The engine's rules on items, with their texts from :data:`ITEM_RULE_HELP`."""
+    from sphinxcontrib_sociallpolicy.guidance.engine import ITEM_RULE_SEVERITY, ITEM_RULES
+
+    out = []
+    for rule in ITEM_RULES:
+        help_text = ITEM_RULE_HELP.get(rule)
+        if help_text is None:
+            logger.warning(
+                "smdocs: no help text for the engine rule %s; add it to ITEM_RULE_HELP",
+                rule,
+                location=location,
+            )
+            help_text = {}
+        out.append(ItemRule(rule, ITEM_RULE_SEVERITY[rule], help_text))
+    return out
+
+
 def all_rules() -> dict[str, tuple[Any, list[str]]]:
     """Every rule ID of the built-in packs and the engine: (requirement, pack IDs)."""
     from sphinxcontrib_sociallpolicy import guidance
@@ -538,6 +612,8 @@ def all_rules() -> dict[str, tuple[Any, list[str]]]:
             rules.setdefault(requirement.id, (requirement, []))[1].append(pack.id)
     for requirement in guidance.ENGINE_RULES:
         rules.setdefault(requirement.id, (requirement, []))[1].append("every waiver")
+    for rule in item_rules():
+        rules.setdefault(rule.id, (rule, []))[1].append("every item")
     return rules
 
 
@@ -551,7 +627,11 @@ class WarningsReference(GeneratedDirective):
             finding_subtype,
         )
 
-        self.depend(PACKAGE / "warnings.py", *map(Path, self._pack_paths()))
+        self.depend(
+            PACKAGE / "warnings.py",
+            PACKAGE / "guidance" / "engine.py",
+            *map(Path, self._pack_paths()),
+        )
         part = self.options.get("part", "input")
         if part == "input":
             rows = []
@@ -594,18 +674,8 @@ class WarningsReference(GeneratedDirective):
 
     def _rule_link(self, rule: str, packs: list[str]) -> nodes.Node:
         """A link to the rule's entry in the guidance reference."""
-        from sphinx.addnodes import pending_xref
-
-        target = anchor("rule", packs[0] if packs[0] != "every waiver" else "engine", rule)
-        ref = pending_xref(
-            "",
-            refdomain="std",
-            reftype="ref",
-            reftarget=target,
-            refexplicit=True,
-            refwarn=True,
-        )
-        ref.source, ref.line = self.get_source_info()
+        engine = packs[0] in ("every waiver", "every item")
+        ref = _rule_ref(self, anchor("rule", "engine" if engine else packs[0], rule))
         ref += nodes.literal(rule, rule)
         return ref
 
@@ -621,13 +691,43 @@ def _condition_text(requirement: Any) -> list[nodes.Node]:
                 "Met by a safeguard: an ``sm-control`` that names "
                 f"``{requirement.id}`` in ``:satisfies:``"
                 + (
-                    " and applies to the item."
+                    " and applies to the item"
                     if requirement.applies_to != ("policy",)
-                    else "."
+                    else ""
                 )
+                + ", or a school document (``sm-document``) that names it in "
+                "``:covers:``. Either counts only with substance (see "
+                "``CTRL_NO_SUBSTANCE``)."
             )
         ]
-    return [yaml_block(requirement.check_data)]
+    data = requirement.check_data
+    if isinstance(data, dict) and set(data) == {"parts"} and requirement.parts:
+        return _parts_text(data["parts"])
+    return [yaml_block(data)]
+
+
+def _parts_text(parts: Sequence[Any]) -> list[nodes.Node]:
+    """A requirement written with ``parts:``: each part's condition and what its
+    finding says when it fails."""
+    out: list[nodes.Node] = [
+        para(
+            "Every part must hold. Each part that does not says what is wrong in its "
+            "own words:"
+        )
+    ]
+    listing = nodes.enumerated_list()
+    for part in parts:
+        item = nodes.list_item()
+        if isinstance(part, dict) and part.get("when") is not None:
+            item += para("Only when:")
+            item += yaml_block(part["when"])
+        if isinstance(part, dict):
+            item += yaml_block(part.get("check"))
+            if part.get("message"):
+                item += para([nodes.Text("Says: "), *inline(str(part["message"]))])
+        listing += item
+    out.append(listing)
+    return out
 
 
 class PackReference(GeneratedDirective):
@@ -722,18 +822,168 @@ def requirement_entry(
 
 
 class EngineRules(GeneratedDirective):
+    """The engine's own rules: those on every waiver, or (``:items:``) those on
+    tools, safeguards, risks and documents."""
+
+    option_spec = {"items": directives.flag}
+
     def run(self) -> list[nodes.Node]:
         from sphinxcontrib_sociallpolicy import guidance
 
         self.depend(PACKAGE / "guidance" / "engine.py")
         out: list[nodes.Node] = []
+        if "items" in self.options:
+            for rule in item_rules(self.get_location()):
+                out.extend(self._item_rule(rule))
+            return out
         for requirement in guidance.ENGINE_RULES:
             out.extend(requirement_entry(self, "engine", requirement, ()))
         return out
 
+    def _item_rule(self, rule: ItemRule) -> list[nodes.Node]:
+        node_id = self.label(anchor("rule", "engine", rule.id), f"{rule.id}: {rule.title}")
+        heading = nodes.rubric(ids=[node_id], classes=["smdocs-rule"])
+        heading += nodes.literal(rule.id, rule.id)
+        heading += nodes.Text(f" — {rule.title}")
+        subtype = f"sm.{rule.id.lower()}"
+        return [
+            heading,
+            field_list(
+                [
+                    ("Requirement", rule.text),
+                    ("Severity", rule.severity),
+                    ("Source", "sphinxcontrib-sociallpolicy: what makes a result count"),
+                    ("Applies to", rule.applies),
+                    ("How to satisfy", rule.fix),
+                    ("Warning", nodes.literal(subtype, subtype)),
+                ]
+            ),
+        ]
+
+
+class Frequencies(GeneratedDirective):
+    """What a safeguard done again and again needs: its kinds, and how recent
+    ``:last-done:`` must be for each ``:frequency:``."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinxcontrib_sociallpolicy import schema
+
+        self.depend(PACKAGE / "schema.py")
+        kinds = para(
+            [
+                nodes.Text("The safeguard kinds done again and again: "),
+                *literal_list(schema.RECURRING_KINDS),
+                nodes.Text("."),
+            ]
+        )
+        rows = []
+        for frequency, days in schema.FREQUENCY_DAYS.items():
+            words = schema.FREQUENCY_WINDOW_WORDS.get(frequency, "")
+            rows.append(
+                (
+                    anchor("frequency", frequency),
+                    [nodes.literal(frequency, frequency), words, str(days)],
+                )
+            )
+        others = [f for f in schema.FREQUENCIES if f not in schema.FREQUENCY_DAYS]
+        note = para(
+            [
+                nodes.Text("For these kinds, a frequency of "),
+                *literal_list(others, sep=" or "),
+                nodes.Text(
+                    " is not enough: a training session or a check that is never "
+                    "repeated cannot stay current."
+                ),
+            ]
+        )
+        return [
+            kinds,
+            table(
+                [":frequency:", ":last-done: must be within", "Days"],
+                rows,
+                [20, 60, 20],
+                classes=["smdocs-frequencies"],
+            ),
+            note,
+        ]
+
+
+def _mentions_attested(data: Any) -> bool:
+    if isinstance(data, dict):
+        return data.get("attested") is True or any(
+            _mentions_attested(v) for v in data.values()
+        )
+    if isinstance(data, list | tuple):
+        return any(_mentions_attested(v) for v in data)
+    return False
+
+
+class Attestable(GeneratedDirective):
+    """The rules of the built-in packs that a safeguard (``:satisfies:``) or a
+    school document (``:covers:``) can stand for."""
+
+    def run(self) -> list[nodes.Node]:
+        from sphinxcontrib_sociallpolicy import guidance
+
+        rows = []
+        seen: set[str] = set()
+        for pack in builtin_packs():
+            self.depend(guidance.BUILTIN_PACKS[pack.id])
+            for requirement in pack.requirements:
+                if requirement.id in seen:
+                    continue
+                if requirement.check_data is not None and not _mentions_attested(
+                    requirement.check_data
+                ):
+                    continue
+                seen.add(requirement.id)
+                ref = _rule_ref(self, anchor("rule", pack.id, requirement.id))
+                ref += nodes.literal(requirement.id, requirement.id)
+                rows.append(
+                    (
+                        None,
+                        [
+                            ref,
+                            requirement.severity,
+                            ", ".join(requirement.applies_to),
+                            requirement.title,
+                        ],
+                    )
+                )
+        return [
+            table(
+                ["Rule", "Severity", "About", "Requirement"],
+                rows,
+                [30, 10, 12, 48],
+                classes=["smdocs-attestable"],
+            )
+        ]
+
+
+def _rule_ref(directive: GeneratedDirective, target: str) -> nodes.Element:
+    from sphinx.addnodes import pending_xref
+
+    ref = pending_xref(
+        "",
+        refdomain="std",
+        reftype="ref",
+        reftarget=target,
+        refexplicit=True,
+        refwarn=True,
+    )
+    ref.source, ref.line = directive.get_source_info()
+    return ref
+
 
 # ---------------------------------------------------------------------------------
 # platform catalogue
+
+
+def _also(aliases: Sequence[str]) -> list[nodes.Node]:
+    """`` (also twitter)`` after a platform's name, when it has aliases."""
+    if not aliases:
+        return []
+    return [nodes.Text(" (also "), *literal_list(aliases), nodes.Text(")")]
 
 
 def _yes(value: bool) -> str:
@@ -769,7 +1019,7 @@ class PlatformsReference(GeneratedDirective):
                 (
                     node_id,
                     [
-                        [more, nodes.Text(f" {platform.name}")],
+                        [more, nodes.Text(f" {platform.name}"), *_also(platform.aliases)],
                         platform.category,
                         _ages(dict(platform.min_ages)),
                         _yes(platform.school_controlled),
@@ -791,9 +1041,11 @@ class PlatformsReference(GeneratedDirective):
                 heading,
                 field_list(
                     [
+                        ("Also written", literal_list(platform.aliases)),
                         ("Source", platform.source),
                         ("Checked on", platform.checked_on.isoformat()),
                         ("Differs by account", accounts),
+                        ("How to", platform.how_to),
                         ("Notes", platform.notes),
                     ]
                 ),
@@ -1222,6 +1474,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("smdocs-warnings", WarningsReference)
     app.add_directive("smdocs-pack", PackReference)
     app.add_directive("smdocs-engine-rules", EngineRules)
+    app.add_directive("smdocs-frequencies", Frequencies)
+    app.add_directive("smdocs-attestable", Attestable)
     app.add_directive("smdocs-platforms", PlatformsReference)
     app.add_directive("smdocs-cli", CliReference)
     app.add_directive("smdocs-example-links", ExampleLinks)
