@@ -1,6 +1,12 @@
 """``sociallpolicy new``: the generated project builds, passes or reports honestly,
 keeps hostile answers as text, asks again on a bad answer, and never overwrites.
 
+The wizard is honest (issue 10): a blank answer is never filled with an invented
+value, and what it suggests (safeguards, risks, school documents, a tool's set-up) is
+a draft - counting for nothing - until the school adopts it, through
+``adopt-suggestions`` or the review at the end of the questions. Answers can be piped
+on standard input.
+
 Projects are generated once per module (``main([...])`` in-process) and shared. The
 date is fixed with ``SOURCE_DATE_EPOCH`` so the approval and training dates of the
 example answers never go stale.
@@ -13,6 +19,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +31,7 @@ from docutils.core import publish_doctree
 
 from sphinxcontrib_sociallpolicy.cli import main
 from sphinxcontrib_sociallpolicy.cli.wizard.answers import AnswerError, parse_answers
+from sphinxcontrib_sociallpolicy.cli.wizard.derive import add_months
 from sphinxcontrib_sociallpolicy.cli.wizard.rst import escape
 
 EXAMPLES = Path(__file__).parent.parent / "sphinxcontrib_sociallpolicy" / "cli" / "examples"
@@ -45,6 +53,50 @@ CHAPTERS = (
     "registers",
     "guidance",
 )
+#: the directives whose items the wizard suggests
+SUGGESTION_DIRECTIVES = ("sm-tool", "sm-control", "sm-risk", "sm-document")
+#: what the "still to supply" list calls each kind of suggestion
+WORDS = {
+    "sm-tool": "tool",
+    "sm-control": "safeguard",
+    "sm-risk": "risk",
+    "sm-document": "school document",
+}
+#: the school documents GOV_LINKED_POLICIES names
+LINKED_KINDS = (
+    "behaviour",
+    "complaints",
+    "child-protection",
+    "staff-conduct",
+    "acceptable-use",
+    "images",
+    "data-protection",
+)
+DATE_RE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+#: the answers of SPEC section 6, word for word: with adopt-suggestions, enough for
+#: a passing policy
+SPEC_ANSWERS = """\
+school: Oakfield Primary School
+phase: primary
+pupil-ages: 4-11
+country: GB
+email-domains: [oakfield.sch.uk]
+guidance: [kent-2010, uk-online-safety]
+people: {headteacher: Mrs S Green, owner: Ms A Patel, dsl: Mr J Owusu,
+         governing-body: Governing Board, network-manager: Mr R Singh}
+approved-on: 2026-09-01          # policy approval; next review = + review cycle
+training: {staff: 2026-09-02, pupils: 2026-09-15, parents: 2026-10-01}
+tools:
+  - platform: facebook
+    audience: [parents]
+    purpose: [announcements]
+    owner: Mrs K Brown
+    admins: [Mrs K Brown, Ms A Patel]
+    approved-on: 2026-09-01
+  - platform: learning-platform
+    audience: [pupils, parents]
+    purpose: [showcase, discussion]
+"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -79,6 +131,16 @@ def sphinx_build(src: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def command() -> list[str]:
+    """The installed ``sociallpolicy`` command (or the module, when not installed)."""
+    exe = shutil.which("sociallpolicy") or (
+        str(Path(sys.executable).parent / "sociallpolicy")
+        if (Path(sys.executable).parent / "sociallpolicy").exists()
+        else None
+    )
+    return [exe] if exe else [sys.executable, "-m", "sphinxcontrib_sociallpolicy.cli"]
+
+
 def check_json(src: Path, capsys) -> tuple[int, dict]:
     capsys.readouterr()
     code = main(["check", str(src), "--format", "json"])
@@ -103,10 +165,54 @@ def full_answers() -> dict:
     return yaml.safe_load(FULL.read_text("utf-8"))
 
 
+def rst_text(project: Path) -> str:
+    return "".join(p.read_text("utf-8") for p in sorted(project.glob("*.rst")))
+
+
+def items(project: Path) -> dict[str, dict]:
+    """Every item directive of the project by ID: its directive, title, file and
+    options."""
+    out: dict[str, dict] = {}
+    for path in sorted(project.glob("*.rst")):
+        current: dict | None = None
+        for line in path.read_text("utf-8").splitlines():
+            head = re.match(r"^\.\. (sm-[a-z-]+):: ?(.*)$", line)
+            if head:
+                current = {
+                    "directive": head.group(1),
+                    "title": head.group(2),
+                    "file": path.name,
+                    "options": {},
+                }
+                continue
+            option = re.match(r"^   :([a-z-]+):(?: (.*))?$", line)
+            if current is not None and option:
+                current["options"][option.group(1)] = option.group(2) or ""
+                if option.group(1) == "id":
+                    out[option.group(2)] = current
+            elif current is not None and not line.startswith("   :"):
+                current = None
+    return out
+
+
+def has_option(text: str, name: str) -> bool:
+    """Whether an item in ``text`` has the option ``name`` (not the name in prose)."""
+    return re.search(rf"^   :{re.escape(name)}:", text, re.MULTILINE) is not None
+
+
+def suggestions(project: Path) -> dict[str, dict]:
+    """The items with a ``:status:`` (the wizard's suggestions)."""
+    return {
+        i: item
+        for i, item in items(project).items()
+        if item["directive"] in SUGGESTION_DIRECTIVES and "status" in item["options"]
+    }
+
+
 @pytest.fixture(scope="module")
 def full(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("full") / "policy"
-    assert new(str(out), "--answers", str(FULL)) == 0
+    assert new(str(out), "--answers", str(FULL), "--no-input") == 0
     return out
 
 
@@ -130,7 +236,7 @@ def hostile(tmp_path_factory) -> Path:
         "- a list?\n\n.. raw:: html\n\n   <script>alert(1)</script>"
     )
     out = base / "policy"
-    assert new(str(out), "--answers", str(write_answers(base, data))) == 0
+    assert new(str(out), "--answers", str(write_answers(base, data)), "-y") == 0
     return out
 
 
@@ -146,7 +252,7 @@ def test_full_answers_write_the_whole_project(full: Path):
     assert ".. sm-policy::" in index and ".. toctree::" in index
     assert ":school: Oakfield Primary School" in index
     assert ":next-review: 2027-09-01" in index  # approval + 12 months
-    assert "Still to supply" not in index
+    assert "Still to supply" not in index  # every fact given, every suggestion adopted
     conf = (full / "conf.py").read_text("utf-8")
     assert "sm_guidance = ['kent-2010', 'uk-online-safety']" in conf
     assert "sphinxcontrib_sociallpolicy" in conf
@@ -155,6 +261,7 @@ def test_full_answers_write_the_whole_project(full: Path):
     readme = (full / "README.md").read_text("utf-8")
     assert "sphinx-build -W -b html . _build/html" in readme
     assert "sociallpolicy check ." in readme
+    assert "Still to supply" not in readme
     registers = (full / "registers.rst").read_text("utf-8")
     for table in ("sm-register", "sm-risk-register", "sm-matrix", "sm-compliance"):
         assert f".. {table}::" in registers
@@ -167,6 +274,7 @@ def test_full_answers_derive_the_safest_set_up(full: Path):
     facebook = tools[tools.index(":id: TOOL_FACEBOOK_GROUP") :]
     facebook = facebook[: facebook.index(".. sm-tool::")]
     for line in (
+        ":status: adopted",
         ":account: group",
         ":visibility: private",
         ":comments: premoderated",
@@ -178,6 +286,9 @@ def test_full_answers_derive_the_safest_set_up(full: Path):
         ":approved-by: Mrs S Green (headteacher)",
         ":approved-on: 2026-09-01",
         ":next-review: 2027-09-01",
+        ":justification: Most parents already use Facebook every day;",
+        ":adopted-by: Mrs S Green",
+        ":adopted-on: 2026-09-01",
     ):
         assert line in facebook, line
     # the reasons are written where the school sees them
@@ -185,6 +296,7 @@ def test_full_answers_derive_the_safest_set_up(full: Path):
     learning = tools[tools.index(":id: TOOL_LEARNING_PLATFORM_CLASS") :]
     assert ":membership: school-accounts" in learning
     assert ":owner: Ms A Patel" in learning  # the online-safety lead, said so
+    assert "the online-safety lead, as no owner was given" in learning
     risks = (full / "risks.rst").read_text("utf-8")
     assert ":affects: TOOL_FACEBOOK_GROUP" in risks
     assert ":assessed-by: Mrs K Brown, Mr R Singh" in risks
@@ -195,10 +307,59 @@ def test_full_answers_derive_the_safest_set_up(full: Path):
     assert "pupils" in conduct and "students" not in conduct
 
 
+def test_full_answers_write_what_the_rules_need(full: Path):
+    """One school document of each kind GOV_LINKED_POLICIES names, and every
+    safeguard with content, an owner from the answers' people and, when it is done
+    again and again, a frequency and the date from the answers."""
+    answers = full_answers()
+    people = set(answers["people"].values())
+    found = items(full)
+    documents = [i for i in found.values() if i["directive"] == "sm-document"]
+    assert sorted(d["options"]["kind"] for d in documents) == sorted(LINKED_KINDS)
+    assert {d["file"] for d in documents} == {"introduction.rst"}
+    for document in documents:
+        assert document["options"]["owner"] in people, document
+    by_kind = {d["options"]["kind"]: d["options"] for d in documents}
+    assert by_kind["child-protection"]["owner"] == "Mr J Owusu"  # the DSL
+    assert "ACC_OFFICIAL" in by_kind["staff-conduct"]["covers"]
+    assert "CON_NO_PERSONAL_CONTACT" in by_kind["staff-conduct"]["covers"]
+    assert "IMG_CONSENT_NO_ID" in by_kind["images"]["covers"]
+    assert "ESC_DSL_ROUTE" in by_kind["child-protection"]["covers"]
+    controls = {i: c for i, c in found.items() if c["directive"] == "sm-control"}
+    assert "CTRL_LINKED_POLICIES" not in controls  # documents stand for them now
+    dates = {
+        "staff-training": answers["training"]["staff"],
+        "pupil-training": answers["training"]["pupils"],
+        "parent-awareness": answers["training"]["parents"],
+        "follower-audit": answers["last-done"]["follower-audit"],
+        "access-review": answers["last-done"]["access-review"],
+    }
+    for cid, control in controls.items():
+        options = control["options"]
+        assert options["owner"] in people, cid
+        kind = options["kind"]
+        if kind in dates:
+            assert options["frequency"] in ("termly", "annual"), cid
+            assert options["last-done"] == str(dates[kind]), cid
+        else:
+            assert "last-done" not in options, cid
+    text = (full / "conduct.rst").read_text("utf-8")
+    block = text[text.index(":id: CTRL_TWO_STEP") :]
+    assert ":owner: Mr R Singh" in block[: block.index(".. sm-control::")]
+
+
 def test_full_answers_pass_check(full: Path, capsys):
     assert main(["check", str(full)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1].endswith("PASSED: no open finding at 'must' or above.")
+    code, report = check_json(full, capsys)
+    assert code == 0 and report["input_errors"] == []
+    rules = {f["rule"] for f in report["findings"] if f["status"] == "open"}
+    assert "DRAFT_PENDING" not in rules
+    assert "CTRL_NO_SUBSTANCE" not in rules  # every safeguard and document counts
+    assert report["summary"]["drafts"] == 0
+    # the safeguards and documents, adopted, stand for what they meet
+    assert report["summary"]["results"]["attested"] > 0
 
 
 @pytest.mark.slow
@@ -209,28 +370,256 @@ def test_full_answers_build_with_w(full: Path):
     assert "TOOL_FACEBOOK_GROUP" in body
 
 
-# --- minimal answers: builds, and reports every missing fact ---------------------
+def test_spec_answers_with_adopt_suggestions_pass(tmp_path: Path, capsys):
+    """SPEC section 6: its example answers, with adopt-suggestions, are enough for a
+    passing policy; without, the same answers leave drafts and do not pass."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        SPEC_ANSWERS + "adopt-suggestions: {by: Mrs S Green, on: 2026-09-01}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "adopted"
+    assert new(str(out), "--answers", str(answers), "-y") == 0
+    code, report = check_json(out, capsys)
+    assert code == 0, open_rules(report)
+    drafted = tmp_path / "drafts"
+    answers.write_text(SPEC_ANSWERS, encoding="utf-8")
+    assert new(str(drafted), "--answers", str(answers), "-y") == 0
+    code, report = check_json(drafted, capsys)
+    assert code == 1
+    assert report["summary"]["drafts"] == len(suggestions(drafted)) > 0
+    assert ("GOV_LINKED_POLICIES", "POLICY") in open_rules(report)
+
+
+# --- suggestions are drafts until adopted ----------------------------------------
+
+
+def test_suggestions_are_drafts_without_adopt_suggestions(minimal: Path):
+    found = items(minimal)
+    suggested = suggestions(minimal)
+    # every safeguard, risk and school document is the wizard's suggestion
+    for item_id, item in found.items():
+        if item["directive"] in ("sm-control", "sm-risk", "sm-document"):
+            assert item_id in suggested, item_id
+    # tools whose set-up the wizard chose too
+    assert {"TOOL_FACEBOOK_GROUP", "TOOL_LEARNING_PLATFORM_CLASS"} <= set(suggested)
+    for item_id, item in suggested.items():
+        assert item["options"]["status"] == "draft", item_id
+        assert "adopted-by" not in item["options"], item_id
+        assert "adopted-on" not in item["options"], item_id
+    # the status comes right after the ID, where the school sees it
+    text = (minimal / "conduct.rst").read_text("utf-8")
+    assert ":id: CTRL_TWO_STEP\n   :status: draft\n" in text
+
+
+def test_suggestions_adopted_with_adopt_suggestions(full: Path):
+    suggested = suggestions(full)
+    assert len(suggested) > 20
+    for item_id, item in suggested.items():
+        options = item["options"]
+        assert options["status"] == "adopted", item_id
+        assert options["adopted-by"] == "Mrs S Green", item_id
+        assert options["adopted-on"] == "2026-09-01", item_id
+    text = rst_text(full)
+    assert ":status: draft" not in text
+    assert "draft" not in text.replace("drafted", "")  # no note about drafts either
+
+
+def test_a_tool_from_the_answers_alone_is_the_schools_own(tmp_path: Path, capsys):
+    """Facts stated for a tool are written as stated; a tool whose facts all come
+    from the answers is adopted (no draft), while the wizard's safeguards stay
+    drafts."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        """\
+school: Oakfield Primary School
+email-domains: [oakfield.sch.uk]
+people: {headteacher: Mrs S Green, owner: Ms A Patel}
+tools:
+  - platform: facebook
+    audience: parents
+    purpose: announcements
+    account: page
+    visibility: public
+    comments: off
+    membership: open
+    moderation: hourly
+    contact-email: news@oakfield.sch.uk
+    url: https://facebook.com/oakfield
+    owner: Mrs K Brown
+    admins: [Mrs K Brown, Ms A Patel]
+    approved-by: Mrs S Green (headteacher)
+    approved-on: 2026-09-01
+  - platform: facebook
+    audience: parents
+    purpose: announcements
+    comments: off
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(answers), "-y") == 0
+    found = items(out)
+    page = found["TOOL_FACEBOOK_PAGE"]["options"]
+    assert "status" not in page  # the school's own: adopted, as written
+    for key, value in (
+        ("account", "page"),
+        ("visibility", "public"),
+        ("comments", "off"),  # the word, not a YAML boolean
+        ("membership", "open"),
+        ("moderation", "hourly"),
+        ("contact-email", "news@oakfield.sch.uk"),
+        ("url", "https://facebook.com/oakfield"),
+    ):
+        assert page[key] == value, key
+    group = found["TOOL_FACEBOOK_GROUP"]["options"]
+    assert group["status"] == "draft"  # the wizard chose the rest of its set-up
+    assert group["comments"] == "off"  # a stated fact, never overridden
+    assert group["contact-email"] == "office@oakfield.sch.uk"
+    assert found["CTRL_PRIVACY"]["options"]["status"] == "draft"
+    assert "TOOL_FACEBOOK_PAGE" not in (out / "index.rst").read_text("utf-8")
+    code, report = check_json(out, capsys)
+    drafts = {f["item"] for f in report["findings"] if f["rule"] == "DRAFT_PENDING"}
+    assert "TOOL_FACEBOOK_GROUP" in drafts and "TOOL_FACEBOOK_PAGE" not in drafts
+
+
+# --- nothing is invented -------------------------------------------------------------
+
+
+BLANKS = """\
+school: Oakfield Primary School
+phase: primary
+pupil-ages:
+country: GB
+email-domains: [oakfield.sch.uk]
+people:
+  headteacher: Mrs S Green
+  owner: Ms A Patel
+  dsl:
+  governing-body:
+  network-manager:
+approved-on:
+training: {staff: 2026-09-02, pupils:, parents:}
+tools:
+  - platform: facebook
+    audience: [parents]
+    purpose: [announcements]
+    approved-on: 2026-09-03
+  - platform: learning-platform
+    audience: [pupils, parents]
+    purpose: [showcase, discussion]
+"""
+
+
+def test_blank_answers_stay_blank(tmp_path: Path, capsys):
+    """From an answers file with blanks, nothing is invented: no ages, no approving
+    body, no date and no person that the answers do not give; each blank is listed
+    under "Still to supply"."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(BLANKS, encoding="utf-8")
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(answers), "-y") == 0
+    printed = capsys.readouterr().out
+    text = rst_text(out)
+    assert not has_option(text, "pupil-ages")
+    assert "4-11" not in text
+    assert "Governing Board" not in text
+    assert not has_option((out / "index.rst").read_text("utf-8"), "approved-by")
+    assert not has_option(text, "dsl")
+    # every date written is one the answers give; a next review is the given
+    # approval date plus the 12-month review cycle
+    given = set(DATE_RE.findall(BLANKS))
+    for path in out.glob("*.rst"):
+        for line in path.read_text("utf-8").splitlines():
+            for day in DATE_RE.findall(line):
+                if "next review" in line.lower().replace("-", " "):
+                    assert day in {add_months(g, 12) for g in given}, (path.name, line)
+                else:
+                    assert day in given, (path.name, line)
+    # every person written is one the answers name
+    named = {"Mrs S Green", "Ms A Patel"}
+    for item_id, item in items(out).items():
+        for key in ("owner", "admins", "assessed-by", "adopted-by", "dsl"):
+            for name in filter(None, item["options"].get(key, "").split(", ")):
+                assert name in named, (item_id, key, name)
+    # the controls of the people left blank have no owner, and say so
+    found = items(out)
+    for cid in ("CTRL_TWO_STEP", "CTRL_ACCESS_REVIEW", "CTRL_PRIVACY", "CTRL_INCIDENTS"):
+        assert "owner" not in found[cid]["options"], cid
+    assert "owner" not in found["DOC_CHILD_PROTECTION"]["options"]
+    # repeated safeguards with no date in the answers have none
+    assert found["CTRL_STAFF_TRAINING"]["options"]["last-done"] == "2026-09-02"
+    for cid in ("CTRL_PUPIL_TRAINING", "CTRL_PARENT_AWARENESS", "CTRL_ACCESS_REVIEW"):
+        assert "last-done" not in found[cid]["options"], cid
+    # ... and every blank is listed, printed and on the first page
+    index = (out / "index.rst").read_text("utf-8")
+    for expected in (
+        "the youngest and oldest pupils' ages (pupil-ages)",
+        "the body that approves the policy (people: governing-body)",
+        "the date the policy was approved (approved-on)",
+        "(people: network-manager), the owner of CTRL_PRIVACY in tools.rst, "
+        "CTRL_TWO_STEP in conduct.rst, CTRL_ACCESS_REVIEW in conduct.rst",
+        "(people: dsl), the owner of DOC_CHILD_PROTECTION in introduction.rst, "
+        "CTRL_INCIDENTS in incidents.rst",
+        "(training: pupils), for CTRL_PUPIL_TRAINING in conduct.rst",
+        "(training: parents), for CTRL_PARENT_AWARENESS in parents.rst",
+        "(last-done: access-review), for CTRL_ACCESS_REVIEW in conduct.rst",
+        "(last-done: follower-audit), for CTRL_FOLLOWER_AUDIT in tools.rst",
+    ):
+        assert expected in printed, expected
+        assert escape(expected) in index, expected
 
 
 def test_minimal_answers_invent_nothing(minimal: Path):
-    text = "".join(p.read_text("utf-8") for p in minimal.glob("*.rst"))
+    text = rst_text(minimal)
     for option in (
-        ":owner:",
-        ":admins:",
-        ":approved-on:",
-        ":approved-by:",
-        ":assessed-by:",
-        ":assessed-on:",
-        ":last-done:",
-        ":dsl:",
-        ":contact-email:",
-        ":next-review:",
-        ":pupil-ages:",
+        "owner",
+        "admins",
+        "approved-on",
+        "approved-by",
+        "assessed-by",
+        "assessed-on",
+        "last-done",
+        "dsl",
+        "contact-email",
+        "next-review",
+        "pupil-ages",
+        "adopted-by",
+        "adopted-on",
     ):
-        assert option not in text, option
+        assert not has_option(text, option), option
+    assert not DATE_RE.search(text)
+    assert "Governing Board" not in text
     index = (minimal / "index.rst").read_text("utf-8")
     assert "Still to supply" in index
     assert "the date the policy was approved (approved-on)" in index
+
+
+def test_still_to_supply_names_each_draft_with_its_file(minimal: Path, tmp_path: Path):
+    drafts = suggestions(minimal)
+    index = (minimal / "index.rst").read_text("utf-8")
+    readme = (minimal / "README.md").read_text("utf-8")
+    assert "## Still to supply" in readme
+    lines = {
+        item_id: f"{item_id} in {item['file']}: {WORDS[item['directive']]} "
+        f"'{item['title']}'"
+        for item_id, item in drafts.items()
+    }
+    for item_id, line in lines.items():
+        assert f"- {escape(line)}\n" in index, item_id
+        assert f"- {line}\n" in readme.replace("\\", ""), item_id
+    # printed too (in another run: the fixture's output is gone)
+    result = subprocess.run(
+        [*command(), "new", str(tmp_path / "p"), "--answers", str(MINIMAL), "-y"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{len(drafts)} suggestion(s) of the wizard, written as drafts" in result.stdout
+    for item_id, line in lines.items():
+        assert f"  - {line}\n" in result.stdout, item_id
 
 
 def test_minimal_answers_build_html(minimal: Path):
@@ -248,6 +637,7 @@ def test_minimal_answers_check_lists_missing_facts(minimal: Path, capsys):
         ("GOV_REVIEW_CYCLE", "POLICY"),
         ("ESC_DSL_ROUTE", "POLICY"),
         ("GOV_PREREQ_TRAINING", "POLICY"),
+        ("GOV_LINKED_POLICIES", "POLICY"),
         ("GOV_SLT_APPROVAL", "TOOL_FACEBOOK_GROUP"),
         ("GOV_RISK_ASSESSED", "TOOL_FACEBOOK_GROUP"),
         ("ACC_NAMED_OWNER", "TOOL_FACEBOOK_GROUP"),
@@ -256,6 +646,13 @@ def test_minimal_answers_check_lists_missing_facts(minimal: Path, capsys):
         ("GOV_AUDIENCE", "TOOL_LEARNING_PLATFORM_CLASS"),
     ):
         assert expected in found, expected
+    # each draft is a finding, located in its file
+    drafts = suggestions(minimal)
+    pending = {f["item"]: f for f in report["findings"] if f["rule"] == "DRAFT_PENDING"}
+    assert set(pending) == set(drafts)
+    for item_id, finding in pending.items():
+        assert finding["source"].endswith(drafts[item_id]["file"]), item_id
+    assert report["summary"]["drafts"] == len(drafts)
     # each says what to supply
     messages = {f["rule"]: f["message"] for f in report["findings"]}
     assert ":approved-on:" in messages["GOV_SLT_APPROVAL"]
@@ -275,7 +672,7 @@ def test_instagram_for_young_pupils_is_kept_with_its_finding(tmp_path: Path, cap
         }
     ]
     out = tmp_path / "policy"
-    assert new(str(out), "--answers", str(write_answers(tmp_path, data))) == 0
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
     tools = (out / "tools.rst").read_text("utf-8")
     assert ":platform: instagram" in tools
     assert ":audience: pupils, parents" in tools
@@ -316,6 +713,31 @@ def test_flags_override_the_answers_file(tmp_path: Path):
     assert ":school: Other School" in (out / "index.rst").read_text("utf-8")
 
 
+def test_tool_answers_accept_every_sm_tool_option():
+    from sphinxcontrib_sociallpolicy.cli.wizard.answers import TOOL_KEYS
+    from sphinxcontrib_sociallpolicy.schema import TOOL
+
+    for option in TOOL.options:
+        if option.name not in ("adopted-by", "adopted-on"):
+            assert option.name in TOOL_KEYS, option.name
+    answers = parse_answers(
+        {
+            "school": "Oakfield",
+            "tools": [
+                {
+                    "platform": "youtube",
+                    "moderation": "Hourly",
+                    "justification": "Our films\nfor parents",
+                }
+            ],
+        }
+    )
+    assert answers.tools[0].extra == {
+        "moderation": "hourly",
+        "justification": "Our films for parents",
+    }
+
+
 # --- hostile answers stay text ---------------------------------------------------
 
 
@@ -343,6 +765,20 @@ def test_hostile_answers_build_and_show_exactly(hostile: Path):
     assert "Ms _A_ Patel :role:`x`" in roles
     assert ".. danger:: Mr J Owusu" in roles
     assert "- Mr R *Singh*" in roles
+
+
+def test_hostile_titles_stay_text_in_the_still_to_supply_lists(tmp_path: Path):
+    data = yaml.safe_load(MINIMAL.read_text("utf-8"))
+    data["tools"][0]["title"] = "Parents' *group* `x` | [1]_ <b>"
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
+    readme = (out / "README.md").read_text("utf-8")
+    assert "Parents' \\*group\\* \\`x\\` \\| \\[1\\]\\_ \\<b\\>" in readme
+    tree = publish_doctree(
+        (out / "index.rst").read_text("utf-8"),
+        settings_overrides={"report_level": 5, "smart_quotes": False},
+    )
+    assert "tool 'Parents' *group* `x` | [1]_ <b>'" in tree.astext()
 
 
 @pytest.mark.parametrize(
@@ -381,7 +817,7 @@ def test_answers_are_flattened_to_one_line():
         parse_answers({"people": {"dsl": "Owusu, J"}})
 
 
-# --- questions ---------------------------------------------------------------------
+# --- questions, on a terminal or piped -----------------------------------------------
 
 
 class Terminal(io.StringIO):
@@ -397,7 +833,7 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
         "Oakfield Primary School",
         "primry",  # phase: not allowed
         "primary",
-        "",  # pupil ages: the default for the phase, 4-11
+        "4-11",  # pupil ages: no default
         "UK",  # country: not ISO
         "",  # GB
         "oakfield.sch.uk",
@@ -405,7 +841,7 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
         "Owusu, J",  # owner: a comma
         "Ms A Patel",
         "Mr J Owusu",
-        "",  # governing body: default Governing Board
+        "Governing Board",  # no default
         "Mr R Singh",
         "2026-13-01",  # not a real date
         "2026-09-01",
@@ -414,25 +850,33 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
         "2026-10-01",
         "99",  # not a number in the list
         "facebook, learning-platform",
-        "",  # facebook audience: default parents
-        "",  # purpose: default announcements
+        "parents",
+        "announcements",
         "Mrs K Brown",
-        "",  # admins: Mrs K Brown, Ms A Patel
-        "",  # approved: the policy's date
+        "Mrs K Brown, Ms A Patel",
+        "2026-09-01",
         "pupils, parents",
         "showcase, discussion",
-        "",  # owner: the online-safety lead
-        "",
-        "",
+        "Ms A Patel",
+        "Ms A Patel, Mrs S Green",
+        "2026-09-01",
+        "2026-10-05",  # the last check of followers
+        "2026-10-05",  # the last review of access
+        "maybe",  # the review: not an answer
+        "all",  # adopt the first suggestion and every one after it
+        "Mrs S Green",
+        "2026-09-01",
     ]
     monkeypatch.setattr(sys, "stdin", Terminal("\n".join(lines) + "\n"))
     out = tmp_path / "policy"
     assert new(str(out)) == 0
     said = capsys.readouterr().out
-    assert said.count("Not accepted") == 5
+    assert said.count("Not accepted") == 6
     assert "An answer is needed here." in said
     assert "'primry' is not allowed (did you mean 'primary'?)" in said
     assert "UK" in said and "write GB" in said
+    assert "[4-11]" not in said and "[Governing Board]" not in said  # no defaults
+    assert "'maybe' is not an answer here" in said
     index = (out / "index.rst").read_text("utf-8")
     for line in (
         ":phase: primary",
@@ -444,22 +888,204 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
         assert line in index, line
     tools = (out / "tools.rst").read_text("utf-8")
     assert ":admins: Mrs K Brown, Ms A Patel" in tools
+    assert ":approved-by: Mrs S Green (headteacher)" in tools
+    adopted = suggestions(out)
+    assert adopted and all(
+        i["options"]["status"] == "adopted"
+        and i["options"]["adopted-by"] == "Mrs S Green"
+        and i["options"]["adopted-on"] == "2026-09-01"
+        for i in adopted.values()
+    )
     assert main(["check", str(out)]) == 0
 
 
+def full_without_adoption(folder: Path) -> Path:
+    data = full_answers()
+    del data["adopt-suggestions"]
+    return write_answers(folder, data)
+
+
+def test_the_review_adopts_or_leaves_each_suggestion_as_answered(
+    tmp_path: Path, capsys, monkeypatch
+):
+    lines = [
+        "",  # the learning platform's owner, administrators, approval: blank
+        "",
+        "",
+        "a",  # DOC_BEHAVIOUR: adopt
+        "d",  # DOC_COMPLAINTS: leave as a draft
+        "",  # DOC_CHILD_PROTECTION: blank, a draft
+        "adopt",  # DOC_STAFF_CONDUCT
+        "y",  # DOC_ACCEPTABLE_USE
+        "yes",  # DOC_IMAGES
+        "A",  # DOC_DATA_PROTECTION
+        "a",  # TOOL_FACEBOOK_GROUP
+        "all",  # TOOL_LEARNING_PLATFORM_CLASS and every one after it: adopt
+        "Mr J Owusu",
+        "2026-09-05",
+    ]
+    # piped, not a terminal: read line by line all the same
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(full_without_adoption(tmp_path))) == 0
+    said = capsys.readouterr().out
+    assert "[1/" in said and "school document DOC_BEHAVIOUR in introduction.rst" in said
+    # a tool's suggestions are shown before the question
+    assert "tool TOOL_FACEBOOK_GROUP in tools.rst" in said
+    assert "chosen by the wizard: account: group; membership: request" in said
+    assert "[10/" not in said  # all: no more questions
+    found = suggestions(out)
+    drafts = {i for i, item in found.items() if item["options"]["status"] == "draft"}
+    assert drafts == {"DOC_COMPLAINTS", "DOC_CHILD_PROTECTION"}
+    for item_id, item in found.items():
+        if item_id not in drafts:
+            assert item["options"]["adopted-by"] == "Mr J Owusu", item_id
+            assert item["options"]["adopted-on"] == "2026-09-05", item_id
+        else:
+            assert "adopted-by" not in item["options"], item_id
+    assert f"Adopted {len(found) - 2} suggestion(s) (Mr J Owusu, 2026-09-05)" in said
+    # "still to supply" names exactly the drafts, with their files
+    index = (out / "index.rst").read_text("utf-8")
+    readme = (out / "README.md").read_text("utf-8").replace("\\", "")
+    printed = said[said.index("Still to supply") :]
+    for text in (index.replace("\\", ""), readme, printed):
+        assert "DOC_COMPLAINTS in introduction.rst" in text
+        assert "DOC_CHILD_PROTECTION in introduction.rst" in text
+        assert "DOC_BEHAVIOUR in introduction.rst" not in text
+        assert "CTRL_PRIVACY in tools.rst" not in text
+    code, report = check_json(out, capsys)
+    assert code == 1
+    pending = {f["item"] for f in report["findings"] if f["rule"] == "DRAFT_PENDING"}
+    assert pending == drafts
+
+
+@pytest.mark.parametrize(
+    ("review", "said"),
+    [
+        (["none"], "Nothing adopted: every suggestion is written as a draft."),
+        (["all", "", ""], "Nothing adopted: without a name and a date"),
+        ([], None),  # the input ends: no review, all drafts
+    ],
+)
+def test_the_review_without_a_decision_leaves_drafts(
+    tmp_path: Path, capsys, monkeypatch, review: list[str], said: str | None
+):
+    lines = ["", "", "", *review]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in lines)))
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(full_without_adoption(tmp_path))) == 0
+    printed = capsys.readouterr().out
+    if said:
+        assert said in printed
+    else:  # one question, then no more
+        assert "[1/" in printed and "[2/" not in printed
+        assert "The input ended: every answer still to come is left blank." in printed
+    found = suggestions(out)
+    assert found and all(i["options"]["status"] == "draft" for i in found.values())
+    assert not has_option(rst_text(out), "adopted-by")
+
+
+def test_answers_file_adoption_skips_the_review(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n\n\nnone\n"))
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(FULL)) == 0
+    assert "[1/" not in capsys.readouterr().out
+    assert all(i["options"]["status"] == "adopted" for i in suggestions(out).values())
+
+
 def test_interactive_input_that_ends_early_is_exit_2(tmp_path: Path, capsys, monkeypatch):
+    # the end of the input leaves the rest blank, but the tools must be answered
     monkeypatch.setattr(sys, "stdin", Terminal("Oakfield\n"))
     assert new(str(tmp_path / "policy")) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("error: the input ended before this was answered")
-    assert "\n" not in err
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err == (
+        "error: the input ended before this was answered: Tools the school uses "
+        "(numbers or IDs, comma-separated)"
+    )
+    assert "The input ended: every answer still to come is left blank." in captured.out
     assert not (tmp_path / "policy").exists()
 
 
-def test_no_prompt_when_stdin_is_not_a_terminal(tmp_path: Path, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("should not be read\n"))
-    assert new(str(tmp_path / "p"), "--school", "Oakfield", "--tool", "blog") == 0
+def test_no_input_reads_nothing(tmp_path: Path, capsys, monkeypatch):
+    stdin = io.StringIO("should not be read\n")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    out = tmp_path / "p"
+    assert new(str(out), "--school", "Oakfield", "--tool", "blog", "--no-input") == 0
+    assert stdin.tell() == 0
     assert "Not accepted" not in capsys.readouterr().out
+    assert ":school: Oakfield" in (out / "index.rst").read_text("utf-8")
+
+
+PIPED = [
+    "Oakfield Primary School",
+    "primary",
+    "",  # pupil ages: not known yet
+    "GB",
+    "oakfield.sch.uk",
+    "Mrs S Green",
+    "Ms A Patel",
+    "Mr J Owusu",
+    "",  # the approving body: not known yet
+    "Mr R Singh",
+    "2026-09-01",
+    "2026-09-02",
+    "2026-09-15",
+    "2026-10-01",
+    "facebook",
+    "parents",
+    "announcements",
+    "Mrs K Brown",
+    "Mrs K Brown, Ms A Patel",
+    "2026-09-01",
+    # the input ends: the other dates and the review are left blank
+]
+
+
+@pytest.mark.slow
+def test_answers_piped_on_standard_input(tmp_path: Path):
+    """``printf '...' | sociallpolicy new DIR`` reads the answers line by line; the
+    end of the input leaves the rest blank."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    out = tmp_path / "policy"
+    result = subprocess.run(
+        [*command(), "new", str(out)],
+        input="\n".join(PIPED) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # each answer is echoed after its question
+    assert "School name: Oakfield Primary School\n" in result.stdout
+    assert "  Member of staff who owns it: Mrs K Brown\n" in result.stdout
+    assert "The input ended: every answer still to come is left blank." in result.stdout
+    index = (out / "index.rst").read_text("utf-8")
+    assert ":school: Oakfield Primary School" in index
+    assert ":dsl: Mr J Owusu" in index and ":approved-on: 2026-09-01" in index
+    assert ":pupil-ages:" not in index and ":approved-by:" not in index
+    assert "Governing Board" not in rst_text(out)
+    tools = (out / "tools.rst").read_text("utf-8")
+    assert ":owner: Mrs K Brown" in tools
+    assert ":approved-by: Mrs S Green (headteacher)" in tools
+    assert ":last-done: 2026-09-02" in (out / "conduct.rst").read_text("utf-8")
+    found = suggestions(out)
+    assert found and all(i["options"]["status"] == "draft" for i in found.values())
+    assert "(last-done: access-review)" in result.stdout
+    # nothing at all: the school's name is needed
+    result = subprocess.run(
+        [*command(), "new", str(tmp_path / "empty")],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: the input ended before this was answered: School name"
+    )
 
 
 # --- refusing to overwrite, bad answers, help ----------------------------------------
@@ -469,17 +1095,17 @@ def test_non_empty_folder_is_refused_unless_force(tmp_path: Path, capsys):
     out = tmp_path / "policy"
     out.mkdir()
     (out / "conf.py").write_text("# mine\n", encoding="utf-8")
-    assert new(str(out), "--answers", str(MINIMAL)) == 2
+    assert new(str(out), "--answers", str(MINIMAL), "-y") == 2
     err = capsys.readouterr().err.strip()
     assert err == (
         f"error: {out} is not empty; choose a new folder, or give --force to write "
         "into it and overwrite its files"
     )
     assert (out / "conf.py").read_text("utf-8") == "# mine\n"
-    assert new(str(out), "--answers", str(MINIMAL), "--force") == 0
+    assert new(str(out), "--answers", str(MINIMAL), "--force", "-y") == 0
     assert "sphinxcontrib_sociallpolicy" in (out / "conf.py").read_text("utf-8")
     (out / "index.rst").write_text("changed\n", encoding="utf-8")
-    assert new(str(out), "--answers", str(MINIMAL)) == 2
+    assert new(str(out), "--answers", str(MINIMAL), "-y") == 2
     assert (out / "index.rst").read_text("utf-8") == "changed\n"
 
 
@@ -496,6 +1122,18 @@ def test_non_empty_folder_is_refused_unless_force(tmp_path: Path, capsys):
             "tools[1].platform: 'facebok' is not a platform in the catalogue "
             "(did you mean 'facebook'?)",
         ),
+        (
+            "school: Oakfield\ntools:\n  - platform: facebook\n    visibilty: private\n",
+            "tools[1]: unknown key 'visibilty'; did you mean 'visibility'?",
+        ),
+        (
+            "school: Oakfield\ntools:\n  - platform: facebook\n    comments: of\n",
+            "tools[1].comments: 'of' is not allowed (did you mean 'off'?)",
+        ),
+        (
+            "school: Oakfield\ntools:\n  - platform: facebook\n    adopted-by: Me\n",
+            "tools[1]: unknown key 'adopted-by'",
+        ),
         ("school: Oakfield\napproved-on: 2026-02-30\ntools: [blog]\n", "approved-on: "),
         ("school: Oakfield\npupil-ages: 11-4\ntools: [blog]\n", "pupil-ages: '11-4' has"),
         ("school: [Oakfield\n", "not valid YAML at line"),
@@ -506,6 +1144,47 @@ def test_non_empty_folder_is_refused_unless_force(tmp_path: Path, capsys):
             "school: Oakfield\npeople: {dsl: Mr J Owusu, headteachr: Mrs S Green}\n"
             "tools: [blog]\n",
             "people: unknown key 'headteachr'; did you mean 'headteacher'?",
+        ),
+        (
+            "school: Oakfield\nlast-done: {acess-review: 2026-10-01}\ntools: [blog]\n",
+            "last-done: unknown key 'acess-review'; did you mean 'access-review'?",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: yes\ntools: [blog]\n",
+            "adopt-suggestions: is 'yes'; write a mapping, e.g. {by: Mrs S Green, on: ",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {by: Mrs S Green}\ntools: [blog]\n",
+            "adopt-suggestions.on: is missing; write the date they are adopted",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {on: 2026-09-01}\ntools: [blog]\n",
+            "adopt-suggestions.by: is missing; write who adopts the suggestions",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {by: '', on: 2026-09-01}\n"
+            "tools: [blog]\n",
+            "adopt-suggestions.by: is empty",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {by: 'Green, S', on: 2026-09-01}\n"
+            "tools: [blog]\n",
+            "adopt-suggestions.by: 'Green, S' has a comma",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {by: Mrs S Green, on: 2026-02-30}\n"
+            "tools: [blog]\n",
+            "adopt-suggestions.on: '2026-02-30'",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {by: Mrs S Green, on: 1 September}\n"
+            "tools: [blog]\n",
+            "adopt-suggestions.on: '1 September'",
+        ),
+        (
+            "school: Oakfield\nadopt-suggestions: {bye: Mrs S Green, on: 2026-09-01}\n"
+            "tools: [blog]\n",
+            "adopt-suggestions: unknown key 'bye'; did you mean 'by'?",
         ),
     ],
 )
@@ -540,16 +1219,10 @@ def test_help(capsys):
 
 @pytest.mark.slow
 def test_installed_command(tmp_path: Path):
-    exe = shutil.which("sociallpolicy") or (
-        str(Path(sys.executable).parent / "sociallpolicy")
-        if (Path(sys.executable).parent / "sociallpolicy").exists()
-        else None
-    )
-    command = [exe] if exe else [sys.executable, "-m", "sphinxcontrib_sociallpolicy.cli"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     out = tmp_path / "policy"
     result = subprocess.run(
-        [*command, "new", str(out), "--answers", str(FULL)],
+        [*command(), "new", str(out), "--answers", str(FULL)],
         capture_output=True,
         text=True,
         env=env,
@@ -573,9 +1246,11 @@ def test_one_pack_only_links_only_its_requirements(tmp_path: Path, capsys):
     data = full_answers()
     data["guidance"] = ["kent-2010"]
     out = tmp_path / "policy"
-    assert new(str(out), "--answers", str(write_answers(tmp_path, data))) == 0
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
     conduct = (out / "conduct.rst").read_text("utf-8")
     assert "ACC_SECURITY" not in conduct  # a uk-online-safety rule: not linked
+    introduction = (out / "introduction.rst").read_text("utf-8")
+    assert "IMG_CONSENT_NO_ID" not in introduction  # nor in a document's :covers:
     assert "sm_guidance = ['kent-2010']" in (out / "conf.py").read_text("utf-8")
     code, report = check_json(out, capsys)
     assert code == 0 and report["input_errors"] == []

@@ -1,22 +1,29 @@
 """``sociallpolicy new DIR``: write a complete, buildable policy project for a school.
 
 Answers come from an answers file (``--answers``, YAML), from flags (which override
-the file), and - when standard input is a terminal and neither ``--no-input`` nor
-``--yes`` is given - from questions for whatever is still missing. Every answer is
-validated the same way whichever way it comes; a bad answer to a question is
-explained and asked again, a bad answer in the file or a flag is exit 2 with one
+the file), and - unless ``--no-input`` (``--yes``) is given - from questions for
+whatever is still missing, read from standard input: a terminal, or answers piped
+in, one a line (the end of the input leaves every answer after it blank). Every
+answer is validated the same way whichever way it comes; a bad answer to a question
+is explained and asked again, a bad answer in the file or a flag is exit 2 with one
 line naming the key.
 
-The wizard then derives the set-up, risks and safeguards (:mod:`.wizard.derive`)
-and writes the project (:mod:`.wizard.project`). It refuses a folder that is not
-empty, and never overwrites a file, unless ``--force`` is given. Facts the answers
-do not give (a name, a date) are left out, never invented: ``sociallpolicy check``
-then reports each one as a finding saying what to supply.
+The wizard then derives the set-up, risks, safeguards and school documents
+(:mod:`.wizard.derive`) and writes the project (:mod:`.wizard.project`). What it
+derives is a suggestion, written ``:status: draft`` - counting for nothing in the
+check - unless the school adopts it: ``adopt-suggestions: {by: NAME, on: DATE}`` in
+the answers adopts them all; a run that asks questions ends with a review of each
+(adopt, or leave as a draft). It refuses a folder that is not empty, and never
+overwrites a file, unless ``--force`` is given. Facts the answers do not give (a
+name, a date, the pupils' ages) are left out, never invented: the "still to supply"
+list it prints (and writes on the first page and in the README) names each, and
+every draft with its file; ``sociallpolicy check`` reports them as findings.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +34,8 @@ import yaml
 from ..schema import AUDIENCES, PHASES, PURPOSES
 from . import EXIT_OK, UsageError
 from .wizard import answers as A
-from .wizard.answers import AnswerError, Answers, ToolAnswers, parse_answers
-from .wizard.derive import default_audience, default_purpose, make_plan
+from .wizard.answers import Adoption, AnswerError, Answers, ToolAnswers, parse_answers
+from .wizard.derive import Item, Plan, default_audience, default_purpose, make_plan
 from .wizard.project import project_files
 
 #: flag -> (answers key, validator); people and training are nested keys
@@ -65,9 +72,12 @@ def add_parser(commands: Any) -> None:
             "Write a complete social-media policy project for a school in DIR: "
             "conf.py, index.rst, the chapters, a README and a CI workflow. Answers "
             "come from --answers FILE (YAML), from the flags below (which override "
-            "the file) and, on a terminal, from questions for the rest. Facts not "
-            "given are left out and reported by 'sociallpolicy check', never "
-            "invented. DIR must be empty unless --force is given."
+            "the file) and from questions for the rest, on a terminal or piped on "
+            "standard input, one answer a line. Facts not given are left out and "
+            "reported by 'sociallpolicy check', never invented; what the wizard "
+            "suggests is written as a draft until the school adopts it "
+            "(adopt-suggestions in the answers, or the review at the end of the "
+            "questions). DIR must be empty unless --force is given."
         ),
     )
     parser.add_argument("dir", metavar="DIR", help="the folder to write the project in")
@@ -80,7 +90,9 @@ def add_parser(commands: Any) -> None:
         "-y",
         dest="no_input",
         action="store_true",
-        help="ask nothing: use the answers and flags given, and the defaults",
+        help="ask nothing and read nothing from standard input: use the answers and "
+        "flags given; what they leave out stays out, and every suggestion is a draft "
+        "unless the answers say adopt-suggestions",
     )
     parser.add_argument(
         "--force",
@@ -133,9 +145,20 @@ class AnswersLoader(yaml.SafeLoader):
 
 
 AnswersLoader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    first: [
+        r
+        for r in resolvers
+        if r[0] not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# only true and false are yes-or-no: ``comments: off`` is the word off, and the
+# ``on:`` of ``adopt-suggestions`` a key (YAML 1.1 read both as booleans)
+AnswersLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def load_answers_file(path: str) -> Answers:
@@ -206,16 +229,37 @@ def apply_flags(answers: Answers, args: argparse.Namespace) -> None:
 class Prompter:
     """Asks questions on ``output`` and reads answers from ``stream``, one a line.
 
-    A bad answer is explained and the question asked again; an empty answer takes
-    the default (shown in brackets) or, where none, leaves the fact out.
+    ``stream`` is a terminal or anything else that can be read line by line (answers
+    piped on standard input); read from a pipe, each answer is echoed after its
+    question so the transcript reads as a conversation. A bad answer is explained
+    and the question asked again; an empty answer takes the default (shown in
+    brackets; only the country has one) or, where none, leaves the fact out. The end
+    of the input is an empty answer to every question left, except one that must be
+    answered (the school, its tools): that is a usage error.
     """
 
-    def __init__(self, stream: TextIO, output: TextIO) -> None:
+    def __init__(self, stream: TextIO, output: TextIO, *, echo: bool = False) -> None:
         self.stream = stream
         self.output = output
+        self.echo = echo
+        self.ended = False
 
     def say(self, text: str = "") -> None:
         print(text, file=self.output, flush=True)
+
+    def _line(self) -> str | None:
+        """The next line, or None at the end of the input (or when it cannot be
+        read)."""
+        if self.ended:
+            return None
+        try:
+            line = self.stream.readline()
+        except (OSError, ValueError):
+            line = ""
+        if not line:
+            self.ended = True
+            return None
+        return line
 
     def ask(
         self,
@@ -227,12 +271,24 @@ class Prompter:
     ) -> Any:
         shown = f" [{default}]" if default else ""
         while True:
+            if self.ended and not required:
+                # every answer after the end of the input is blank: ask no more
+                return check(default) if default else None
             self.output.write(f"{question}{shown}: ")
             self.output.flush()
-            line = self.stream.readline()
-            if not line:
-                raise UsageError(f"the input ended before this was answered: {question}")
-            value = line.strip()
+            line = self._line()
+            if line is None:
+                self.output.write("\n")
+                if required:
+                    raise UsageError(
+                        f"the input ended before this was answered: {question}"
+                    )
+                self.say("(The input ended: every answer still to come is left blank.)")
+                value = ""
+            else:
+                value = line.strip()
+                if self.echo:
+                    self.output.write(value + "\n")
             if not value:
                 if default:
                     value = default
@@ -291,7 +347,8 @@ def _pick_platforms(prompter: Prompter, country: str) -> list[ToolAnswers]:
 
 
 def interview(answers: Answers, prompter: Prompter) -> None:
-    """Ask for every answer not given yet."""
+    """Ask for every answer not given yet. Nothing is suggested for a fact: a blank
+    answer leaves it out (only the country defaults to GB, as ``sm_country`` does)."""
     given = answers.given
     prompter.say(
         "A few questions about the school. Leave an answer blank when you do not "
@@ -307,9 +364,7 @@ def interview(answers: Answers, prompter: Prompter) -> None:
         answers.phase = prompter.ask("Phase (" + ", ".join(PHASES) + ")", A.choice(PHASES))
     if "pupil-ages" not in given and not answers.pupil_ages:
         answers.pupil_ages = prompter.ask(
-            "Pupil ages, youngest-oldest",
-            A.age_range,
-            default=SUGGESTED_AGES.get(answers.phase or ""),
+            "Pupil ages, youngest-oldest (e.g. 4-11)", A.age_range
         )
     if "country" not in given and not answers.country:
         answers.country = prompter.ask("Country (two-letter code)", A.country, default="GB")
@@ -320,11 +375,7 @@ def interview(answers: Answers, prompter: Prompter) -> None:
     for key in PEOPLE_FLAGS:
         if key not in answers.people:
             check = A.text if key in A.BODIES else A.person
-            value = prompter.ask(
-                f"Name of {A.PEOPLE[key]}",
-                check,
-                default="Governing Board" if key == "governing-body" else None,
-            )
+            value = prompter.ask(f"Name of {A.PEOPLE[key]}", check)
             if value:
                 answers.people[key] = value
     if "approved-on" not in given and not answers.approved_on:
@@ -341,46 +392,152 @@ def interview(answers: Answers, prompter: Prompter) -> None:
     from ..guidance import load_catalogue
 
     catalogue = load_catalogue()
+    head = answers.people.get("headteacher")
     for tool in answers.tools:
         platform = catalogue.get(tool.platform)
         assert platform is not None
-        prompter.say(f"About the {platform.name} tool:")
+        prompter.say(f"About the {platform.name} tool (blank: the wizard suggests one):")
         if not tool.audience:
-            tool.audience = prompter.ask(
-                "  Who is it for (" + ", ".join(AUDIENCES) + ")",
-                A.choices(AUDIENCES),
-                default=", ".join(default_audience(platform)),
-            )
-        if not tool.purpose:
-            tool.purpose = prompter.ask(
-                "  What is it for (" + ", ".join(PURPOSES) + ")",
-                A.choices(PURPOSES),
-                default=", ".join(default_purpose(platform)),
-            )
-        if not tool.owner:
-            tool.owner = prompter.ask(
-                "  Member of staff who owns it",
-                A.person,
-                default=answers.people.get("owner"),
-            )
-        if not tool.admins:
-            suggested = list(
-                dict.fromkeys(n for n in (tool.owner, answers.people.get("owner")) if n)
-            )
-            tool.admins = (
+            tool.audience = (
                 prompter.ask(
-                    "  Its administrators (comma-separated names)",
-                    A.people,
-                    default=", ".join(suggested) or None,
+                    "  Who is it for ("
+                    + ", ".join(AUDIENCES)
+                    + "; blank: "
+                    + ", ".join(default_audience(platform))
+                    + ", as a suggestion)",
+                    A.choices(AUDIENCES),
                 )
                 or []
             )
+        if not tool.purpose:
+            tool.purpose = (
+                prompter.ask(
+                    "  What is it for ("
+                    + ", ".join(PURPOSES)
+                    + "; blank: "
+                    + ", ".join(default_purpose(platform))
+                    + ", as a suggestion)",
+                    A.choices(PURPOSES),
+                )
+                or []
+            )
+        if not tool.owner:
+            tool.owner = prompter.ask("  Member of staff who owns it", A.person)
+        if not tool.admins:
+            tool.admins = (
+                prompter.ask("  Its administrators (comma-separated names)", A.people) or []
+            )
         if not tool.approved_on:
             tool.approved_on = prompter.ask(
-                "  Date the headteacher approved it, YYYY-MM-DD",
-                A.date,
-                default=answers.approved_on,
+                "  Date the headteacher approved it, YYYY-MM-DD", A.date
             )
+            # the question says who approved it: the headteacher
+            if tool.approved_on and head and "approved-by" not in tool.extra:
+                tool.extra["approved-by"] = f"{head} (headteacher)"
+    third_party = any(
+        not p.school_controlled
+        for p in (catalogue.get(t.platform) for t in answers.tools)
+        if p is not None
+    )
+    for key, what in A.LAST_DONE.items():
+        if key == "follower-audit" and not third_party:
+            continue
+        if key not in answers.last_done:
+            value = prompter.ask(f"Date of the last {what}, YYYY-MM-DD", A.date)
+            if value:
+                answers.last_done[key] = value
+
+
+# --- the review of the wizard's suggestions ----------------------------------------
+
+REVIEW_ANSWERS = {
+    "a": "adopt",
+    "adopt": "adopt",
+    "y": "adopt",
+    "yes": "adopt",
+    "d": "draft",
+    "draft": "draft",
+    "n": "draft",
+    "no": "draft",
+    "all": "all",
+    "none": "none",
+}
+
+
+def _review_answer(value: Any) -> str:
+    word = A.text(value).lower()
+    if word not in REVIEW_ANSWERS:
+        raise AnswerError(
+            f"{word!r} is not an answer here; write a (adopt it), d (leave it as a "
+            "draft), all (adopt it and every one after it) or none (leave it and "
+            "every one after it as drafts)"
+        )
+    return REVIEW_ANSWERS[word]
+
+
+def review(plan: Plan, prompter: Prompter) -> None:
+    """Ask, for each suggestion of the wizard, whether the school adopts it or leaves
+    it as a draft; then, if any is adopted, who adopts them and on which date."""
+    suggestions = plan.suggestions()
+    if not suggestions or prompter.ended:
+        return  # nothing to decide, or no more answers: all stay drafts
+    tools = {t.id: t for t in plan.tools}
+    total = len(suggestions)
+    prompter.say()
+    prompter.say(
+        f"The wizard suggests {total} item(s) the answers did not give: safeguards, "
+        "risks, school documents and tool set-ups. Each is written as a draft, "
+        "which counts for nothing in the check, unless the school adopts it. Adopt "
+        "only what the school does or will do; a draft can be adopted later in the "
+        "text (:status: adopted, :adopted-by:, :adopted-on:)."
+    )
+    prompter.say(
+        "For each: a = adopt, d = leave as a draft (blank), all = adopt it and the "
+        "rest, none = leave it and the rest as drafts."
+    )
+    chosen: list[Item] = []
+    rest: str | None = None
+    for number, item in enumerate(suggestions, 1):
+        if prompter.ended:
+            break  # no more answers: the rest stay drafts
+        decision = rest
+        if decision is None:
+            prompter.say(
+                f"[{number}/{total}] {item.word} {item.id} in {item.file}: {item.title}"
+            )
+            if item.id in tools:
+                prompter.say(
+                    "  chosen by the wizard: "
+                    + "; ".join(tools[item.id].suggested_values())
+                )
+            decision = (
+                prompter.ask(
+                    "  Adopt it or leave it as a draft (a/d/all/none)", _review_answer
+                )
+                or "draft"
+            )
+            if decision in ("all", "none"):
+                rest = decision
+        if decision in ("adopt", "all"):
+            chosen.append(item)
+    if not chosen:
+        prompter.say("Nothing adopted: every suggestion is written as a draft.")
+        return
+    by = prompter.ask(
+        f"Who adopts the {len(chosen)} suggestion(s) for the school (name)", A.person
+    )
+    on = prompter.ask("Date they are adopted, YYYY-MM-DD", A.date) if by else None
+    if not by or not on:
+        prompter.say(
+            "Nothing adopted: without a name and a date, every suggestion is written "
+            "as a draft."
+        )
+        return
+    plan.adopt(Adoption(by=by, on=on), chosen)
+    prompter.say(
+        f"Adopted {len(chosen)} suggestion(s) ({by}, {on}); "
+        f"{total - len(chosen)} left as drafts."
+    )
 
 
 # --- writing -----------------------------------------------------------------------
@@ -420,9 +577,11 @@ def run(
     check_target(target, args.force)
     answers = load_answers_file(args.answers) if args.answers else Answers()
     apply_flags(answers, args)
-    interactive = not args.no_input and _is_tty(stdin)
-    if interactive:
-        interview(answers, Prompter(stdin, stdout))
+    prompter = None
+    if not args.no_input and _can_read(stdin):
+        # a terminal, or answers piped on standard input, one a line
+        prompter = Prompter(stdin, stdout, echo=not _is_tty(stdin))
+        interview(answers, prompter)
     if not answers.school:
         raise UsageError(
             "no school name: give --school NAME or 'school:' in the answers file"
@@ -433,18 +592,15 @@ def run(
             "file; 'sociallpolicy platforms' lists the platforms"
         )
     plan = make_plan(answers)
+    if prompter is not None and answers.adopt is None:
+        review(plan, prompter)
     files = project_files(plan)
     check_target(target, args.force)  # the folder may have changed while asking
     write_files(target, files, args.force)
     print(
         f"Wrote the policy of {plan.school} to {target}/ ({len(files)} files).", file=stdout
     )
-    if plan.missing:
-        print(
-            f"{len(plan.missing)} fact(s) still to supply, listed on the first page; "
-            "'sociallpolicy check' reports each.",
-            file=stdout,
-        )
+    report_suggestions(plan, stdout)
     print(
         f"Next: sociallpolicy check {target}   and   "
         f"sphinx-build -W -b html {target} {target / '_build' / 'html'}",
@@ -453,8 +609,51 @@ def run(
     return EXIT_OK
 
 
+def report_suggestions(plan: Plan, stdout: TextIO) -> None:
+    """Print what was adopted, and the "still to supply" list: the missing facts,
+    then every draft with its file (as on the first page and in the README)."""
+    adopted = [i for i in plan.suggestions() if not i.draft]
+    drafts = plan.drafts()
+    if adopted:
+        print(
+            f"{len(adopted)} suggestion(s) of the wizard written as adopted.", file=stdout
+        )
+    if not plan.missing and not drafts:
+        return
+    print(
+        "Still to supply (also on the first page and in the README; "
+        "'sociallpolicy check' reports each):",
+        file=stdout,
+    )
+    if plan.missing:
+        print(f"  {len(plan.missing)} fact(s) the answers did not give:", file=stdout)
+        for line in plan.missing:
+            print(f"  - {line}", file=stdout)
+    if drafts:
+        print(
+            f"  {len(drafts)} suggestion(s) of the wizard, written as drafts: each "
+            "counts for nothing until the school adopts it (adopt-suggestions: "
+            "{by: NAME, on: DATE} in the answers adopts them all):",
+            file=stdout,
+        )
+        for item in drafts:
+            print(f"  - {item.draft_line()}", file=stdout)
+
+
 def _is_tty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
+        return False
+
+
+def _can_read(stream: Any) -> bool:
+    """Whether answers can be read from ``stream``: a terminal, a pipe or a file."""
+    if stream is None or getattr(stream, "closed", False):
+        return False
+    if _is_tty(stream):
+        return True
+    try:
+        return bool(stream.readable())
+    except (AttributeError, ValueError, OSError):
         return False

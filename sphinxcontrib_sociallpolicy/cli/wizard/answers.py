@@ -29,16 +29,7 @@ from ...options import (
     parse_age_range,
     parse_date,
 )
-from ...schema import (
-    ACCOUNTS,
-    AUDIENCES,
-    COMMENTS,
-    MEMBERSHIPS,
-    MODERATIONS,
-    PHASES,
-    PURPOSES,
-    VISIBILITIES,
-)
+from ...schema import AUDIENCES, PHASES, PURPOSES, TOOL, OptionSpec
 
 #: the people an answers file names (``people:``), with what each one is
 PEOPLE = {
@@ -56,8 +47,16 @@ BODIES = ("governing-body",)
 TRAINING = {
     "staff": "online-safety training for all staff",
     "pupils": "social-media lessons for pupils",
-    "parents": "the online-safety session for parents",
+    "parents": "online-safety session for parents",
 }
+#: the other repeated safeguards the wizard writes, by control kind: when each was
+#: last done (``last-done:``); their dates are facts only the school can give
+LAST_DONE = {
+    "follower-audit": "check of the followers and members of each account",
+    "access-review": "review of who can run each school account",
+}
+#: ``adopt-suggestions:`` keys
+ADOPT_KEYS = ("by", "on")
 TOP_KEYS = (
     "school",
     "phase",
@@ -69,36 +68,39 @@ TOP_KEYS = (
     "approved-on",
     "review-cycle",
     "training",
+    "last-done",
     "tools",
+    "adopt-suggestions",
 )
-TOOL_KEYS = (
-    "platform",
-    "audience",
-    "purpose",
-    "owner",
-    "admins",
-    "approved-on",
-    # optional: the wizard derives them, an answers file may set them
-    "title",
-    "id",
-    "description",
-    "account",
-    "visibility",
-    "comments",
-    "membership",
-    "moderation",
-    "contact-email",
-    "url",
-    "approved-by",
-    "next-review",
-    "justification",
+#: the tool keys read into :class:`ToolAnswers`' own fields
+TOOL_FIELDS = ("platform", "audience", "purpose", "owner", "admins", "approved-on")
+#: the wizard's own tool keys: how the tool is named and described
+TOOL_WORDING = ("title", "id", "description")
+#: ``sm-tool`` options an answers file does not set: who adopted a suggestion is
+#: ``adopt-suggestions:``, for every suggestion at once
+TOOL_NOT_ANSWERS = ("adopted-by", "adopted-on")
+#: facts about a tool an answers file may state: every other ``sm-tool`` option
+#: (schema.TOOL), so a school can say what it knows; a fact stated is never changed
+TOOL_FACTS = tuple(
+    o.name
+    for o in TOOL.options
+    if o.name not in TOOL_FIELDS and o.name not in TOOL_NOT_ANSWERS
 )
+TOOL_KEYS = (*TOOL_FIELDS, *TOOL_FACTS, *TOOL_WORDING)
 DEFAULT_GUIDANCE = ("kent-2010", "uk-online-safety")
 
 
 class AnswerError(ValueError):
     """A value that is not allowed; ``str()`` says what is wrong and what is allowed,
     without the key (the caller adds it)."""
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """Who adopted the wizard's suggestions for the school, and on which date."""
+
+    by: str
+    on: str
 
 
 @dataclass
@@ -109,7 +111,8 @@ class ToolAnswers:
     owner: str | None = None
     admins: list[str] = field(default_factory=list)
     approved_on: str | None = None
-    #: optional set-up and wording the answers may give (option name -> value)
+    #: the other facts and the wording the answers give (option name -> value; a
+    #: list for an option that takes several)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -125,7 +128,12 @@ class Answers:
     approved_on: str | None = None
     review_cycle: int | None = None
     training: dict[str, str] = field(default_factory=dict)
+    #: control kind -> when it was last done (``last-done:``)
+    last_done: dict[str, str] = field(default_factory=dict)
     tools: list[ToolAnswers] = field(default_factory=list)
+    #: ``adopt-suggestions: {by: NAME, on: DATE}``: who adopts every suggestion of
+    #: the wizard for the school, and when (None: they are written as drafts)
+    adopt: Adoption | None = None
     #: top-level keys given (by the file or flags), so prompts ask only the rest
     given: set[str] = field(default_factory=set)
 
@@ -345,21 +353,33 @@ def platform_id(value: Any) -> str:
     return out
 
 
-#: validators of the optional tool keys, by option name
+def option_check(option: OptionSpec) -> Callable[[Any], Any]:
+    """The validator of an ``sm-tool`` option's kind of value (schema.TOOL)."""
+    if option.kind == "choice":
+        return choice(option.values)
+    if option.kind == "choices":
+        return choices(option.values)
+    by_kind: dict[str, Callable[[Any], Any]] = {
+        "date": date,
+        "email": email,
+        "url": url,
+        "people": people,
+        "domains": domains,
+        "id": item_id,
+        "age-range": age_range,
+        "country": country,
+        "months": months,
+    }
+    return by_kind.get(option.kind, text)
+
+
+#: validators of the optional tool keys, by option name: the wizard's wording, and
+#: every fact an ``sm-tool`` option can hold
 TOOL_EXTRA: dict[str, Callable[[Any], Any]] = {
     "title": title,
     "id": item_id,
     "description": lambda v: _paragraphs(v),
-    "account": choice(ACCOUNTS),
-    "visibility": choice(VISIBILITIES),
-    "comments": choice(COMMENTS),
-    "membership": choice(MEMBERSHIPS),
-    "moderation": choice(MODERATIONS),
-    "contact-email": email,
-    "url": url,
-    "approved-by": text,
-    "next-review": date,
-    "justification": text,
+    **{o.name: option_check(o) for o in TOOL.options if o.name in TOOL_FACTS},
 }
 
 
@@ -428,6 +448,31 @@ def parse_tool(data: Any, index: int) -> ToolAnswers:
     return tool
 
 
+def parse_adoption(value: Any) -> Adoption:
+    """``adopt-suggestions: {by: NAME, on: DATE}``: both needed, a name and a real
+    date."""
+    where = "adopt-suggestions."
+    example = "a mapping, e.g. {by: Mrs S Green, on: 2026-09-01}"
+    mapping = _mapping(value, "adopt-suggestions: ", example)
+    # YAML 1.1 reads a bare ``on`` as true: take it as the key it was meant to be
+    mapping = {("on" if k is True else k): v for k, v in mapping.items()}
+    for key in mapping:
+        if key not in ADOPT_KEYS:
+            raise _unknown(key, ADOPT_KEYS, where)
+    if mapping.get("by") is None:
+        raise AnswerError(
+            f"{where}by: is missing; write who adopts the suggestions for the school, "
+            "e.g. by: Mrs S Green"
+        )
+    if mapping.get("on") is None:
+        raise AnswerError(
+            f"{where}on: is missing; write the date they are adopted, e.g. on: 2026-09-01"
+        )
+    return Adoption(
+        by=_get(mapping, "by", person, where), on=_get(mapping, "on", date, where)
+    )
+
+
 def parse_answers(data: Any) -> Answers:
     """Validate an answers mapping (as ``yaml.safe_load`` reads it).
 
@@ -476,6 +521,17 @@ def parse_answers(data: Any) -> Answers:
                 raise _unknown(key, tuple(TRAINING), "training.")
             if value is not None:
                 answers.training[key] = _get(mapping, key, date, "training.")
+    if "last-done" in given:
+        mapping = _mapping(
+            top["last-done"], "last-done: ", "a mapping, e.g. {access-review: 2026-09-01}"
+        )
+        for key, value in mapping.items():
+            if key not in LAST_DONE:
+                raise _unknown(key, tuple(LAST_DONE), "last-done.")
+            if value is not None:
+                answers.last_done[key] = _get(mapping, key, date, "last-done.")
+    if "adopt-suggestions" in given:
+        answers.adopt = parse_adoption(top["adopt-suggestions"])
     if "tools" in given:
         tools = top["tools"]
         if not isinstance(tools, list) or not tools:

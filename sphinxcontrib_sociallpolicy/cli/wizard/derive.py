@@ -20,11 +20,27 @@ active guidance packs needs:
   the approval plus the review cycle;
 - a drafted risk assessment per tool with the risks typical for that platform and
   audience, owned by the tool's owner, assessed by the owner and the network manager
-  on the tool's approval date.
+  on the tool's approval date;
+- the safeguards the guidance needs, each with what is done, an owner from the
+  answers' people and, for those done again and again, a frequency and the date it
+  was last done (from the answers' ``training`` and ``last-done``);
+- the school documents the policy relies on (``sm-document``: the behaviour,
+  complaints, child-protection, staff-conduct, acceptable-use, images and
+  data-protection policies), each with an owner from the answers' people.
 
-Nothing about a person or a date is invented: when the answers do not give it (nor a
-fact it is derived from), the option is left out and the guidance reports it; the
-plan lists it in :attr:`Plan.missing` for the "still to supply" note.
+**Suggestions are drafts.** What the wizard derives rather than reads from the
+answers - every safeguard, risk and document, and every tool with a set-up value it
+chose - is a suggestion (:attr:`Item.suggested`), written ``:status: draft`` until
+the school adopts it (:meth:`Plan.adopt`: ``adopt-suggestions`` in the answers, or
+the review at the end of an interactive run), then ``:status: adopted`` with
+``:adopted-by:`` and ``:adopted-on:``. A draft counts for nothing in the check. A
+tool whose facts all come from the answers is the school's own, and written as it
+is.
+
+**Nothing is invented.** A person, a date or the pupils' ages that the answers do not
+give (nor a fact it is derived from) is left out; the plan lists it in
+:attr:`Plan.missing` and every draft in :meth:`Plan.drafts` for the "still to
+supply" list.
 """
 
 from __future__ import annotations
@@ -36,7 +52,38 @@ from dataclasses import dataclass, field
 
 from ...guidance import Catalogue, Platform, load_catalogue, requirements_of, resolve_packs
 from ...guidance.errors import PackError
-from .answers import DEFAULT_GUIDANCE, Answers, ToolAnswers
+from ...schema import RECURRING_KINDS, TOOL
+from .answers import (
+    DEFAULT_GUIDANCE,
+    LAST_DONE,
+    PEOPLE,
+    TRAINING,
+    Adoption,
+    Answers,
+    ToolAnswers,
+)
+
+#: the chapters of the project, in reading order: (file name, title)
+CHAPTERS = (
+    ("introduction", "Introduction and scope"),
+    ("roles", "Roles and responsibilities"),
+    ("tools", "Approved tools"),
+    ("risks", "Risk assessment"),
+    ("conduct", "Staff conduct"),
+    ("parents", "Parents, carers and the community"),
+    ("images", "Images and consent"),
+    ("incidents", "Responding to incidents"),
+    ("review", "Monitoring and review"),
+    ("registers", "Registers"),
+    ("guidance", "Appendix: the guidance this policy is checked against"),
+)
+#: what each kind of item is called in the review and the "still to supply" list
+ITEM_WORDS = {
+    "sm-tool": "tool",
+    "sm-control": "safeguard",
+    "sm-risk": "risk",
+    "sm-document": "school document",
+}
 
 #: platforms whose usual account is class pages (a journal, a class, a team)
 CLASS_CATEGORIES = {
@@ -67,6 +114,41 @@ class Item:
     options: dict[str, str] = field(default_factory=dict)
     #: the item's prose (plain text; escaped when written), one string a paragraph
     prose: list[str] = field(default_factory=list)
+    #: the chapter (file name without ``.rst``) it is written in
+    chapter: str = ""
+    #: derived by the wizard, not read from the answers: a draft until adopted
+    suggested: bool = False
+    #: who adopted the suggestion for the school and when (None: still a draft)
+    adopted: Adoption | None = None
+
+    @property
+    def file(self) -> str:
+        return f"{self.chapter}.rst"
+
+    @property
+    def draft(self) -> bool:
+        return self.suggested and self.adopted is None
+
+    @property
+    def word(self) -> str:
+        return ITEM_WORDS.get(self.directive, "item")
+
+    def draft_line(self) -> str:
+        """The item in the "still to supply" list: its ID, file and title."""
+        return f"{self.id} in {self.file}: {self.word} '{self.title}'"
+
+    def written_options(self) -> dict[str, str]:
+        """The options as written: a suggestion says whether it is a draft or
+        adopted (after its ID), and who adopted it and when (last)."""
+        if not self.suggested:
+            return dict(self.options)
+        out = {k: v for k, v in self.options.items() if k == "id"}
+        out["status"] = "draft" if self.adopted is None else "adopted"
+        out.update((k, v) for k, v in self.options.items() if k != "id")
+        if self.adopted is not None:
+            out["adopted-by"] = self.adopted.by
+            out["adopted-on"] = self.adopted.on
+        return out
 
 
 @dataclass
@@ -87,6 +169,17 @@ class ToolPlan:
     def id(self) -> str:
         return self.item.id
 
+    def suggested_values(self) -> list[str]:
+        """The values the wizard chose for this tool, in words ("account: group")."""
+        options = self.item.options
+        out = [f"{name}: {options[name]}" for name in self.defaulted]
+        out += [
+            f"{name}: {options[name]}"
+            for name in self.reasons
+            if name in options and name not in NOT_SUGGESTIONS
+        ]
+        return out
+
 
 @dataclass
 class Plan:
@@ -104,9 +197,39 @@ class Plan:
     requirement_ids: frozenset[str]
     missing: list[str]
     catalogue: Catalogue
+    #: the school documents the policy relies on (in the introduction)
+    documents: list[Item] = field(default_factory=list)
 
     def control_ids(self) -> set[str]:
         return {c.id for items in self.controls.values() for c in items}
+
+    def items(self) -> list[Item]:
+        """Every tool, document, safeguard and risk, in the order of the chapters."""
+        out: list[Item] = [*self.documents]
+        out += [t.item for t in self.tools]
+        for items in self.controls.values():
+            out += items
+        out += [r for t in self.tools for r in t.risks]
+        order = {name: n for n, (name, _) in enumerate(CHAPTERS)}
+        return sorted(out, key=lambda i: order.get(i.chapter, len(order)))
+
+    def suggestions(self) -> list[Item]:
+        """What the wizard suggests (derived, not read from the answers)."""
+        return [i for i in self.items() if i.suggested]
+
+    def drafts(self) -> list[Item]:
+        """The suggestions not adopted: written ``:status: draft``."""
+        return [i for i in self.items() if i.draft]
+
+    def adopt(self, adoption: Adoption, items: list[Item] | None = None) -> None:
+        """Adopt ``items`` (default: every suggestion) for the school."""
+        for item in self.suggestions() if items is None else items:
+            if item.suggested:
+                item.adopted = adoption
+
+    def still_to_supply(self) -> list[str]:
+        """Every fact still missing, then every draft with its file, in words."""
+        return [*self.missing, *(f"draft {i.draft_line()}" for i in self.drafts())]
 
 
 def add_months(day: str, count: int) -> str:
@@ -182,6 +305,11 @@ def active_requirements(guidance: list[str]) -> frozenset[str]:
 
 def _names(*names: str | None) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
+
+
+#: derived values that are worked out from the answers, not suggested: the next
+#: review is the approval date plus the policy's review cycle
+NOT_SUGGESTIONS = ("next-review",)
 
 
 def plan_tool(
@@ -280,6 +408,8 @@ def plan_tool(
         missing.append("the date its use was approved (approved-on)")
     head = people.get("headteacher")
     approved_by = extra.get("approved-by") or (f"{head} (headteacher)" if head else None)
+    if approved_by and "approved-by" not in extra:
+        reasons["approved-by"] = "the headteacher, who approves each tool"
     if not approved_by:
         missing.append("who approved it, the headteacher (approved-by)")
     cycle = answers.review_cycle or 12
@@ -305,43 +435,42 @@ def plan_tool(
     used.add(tool_id)
     title = extra.get("title") or tool_title(platform, account, audience, answers)
 
-    options: dict[str, str] = {
-        "id": tool_id,
+    # every option in the order sm-tool declares them: the facts the answers state
+    # as they are, the wizard's choices where they state none
+    values: dict[str, object] = {
+        **{k: v for k, v in extra.items() if k not in ("title", "id", "description")},
         "platform": platform.id,
-        "purpose": ", ".join(purpose),
-        "audience": ", ".join(audience),
+        "purpose": purpose,
+        "audience": audience,
         "account": account,
         "visibility": extra.get("visibility") or visibility,
         "comments": extra.get("comments") or comments,
         "membership": extra.get("membership") or membership,
+        "owner": owner,
+        "admins": admins,
+        "moderation": extra.get("moderation") or moderation,
+        "contact-email": contact,
+        "approved-by": approved_by,
+        "approved-on": approved_on,
+        "next-review": next_review,
     }
-    if owner:
-        options["owner"] = owner
-    if admins:
-        options["admins"] = ", ".join(admins)
-    options["moderation"] = extra.get("moderation") or moderation
-    if contact:
-        options["contact-email"] = contact
-    if extra.get("url"):
-        options["url"] = extra["url"]
-    if approved_by:
-        options["approved-by"] = approved_by
-    if approved_on:
-        options["approved-on"] = approved_on
-    if next_review:
-        options["next-review"] = next_review
-    if extra.get("justification"):
-        options["justification"] = extra["justification"]
+    options: dict[str, str] = {"id": tool_id}
+    for option in TOOL.options:
+        value = values.get(option.name)
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if value:
+            options[option.name] = str(value)
 
     age_problem = None
     min_age = platform.min_age(country)
     low = youngest(answers.pupil_ages)
     if "pupils" in audience and min_age is not None and low is not None and min_age > low:
         age_problem = min_age
-    item = Item("sm-tool", title, tool_id, options)
+    item = Item("sm-tool", title, tool_id, options, chapter="tools")
     if extra.get("description"):
         item.prose = extra["description"].split("\n\n")
-    return ToolPlan(
+    plan = ToolPlan(
         item=item,
         platform=platform,
         answers=tool,
@@ -350,6 +479,10 @@ def plan_tool(
         age_problem=age_problem,
         defaulted=defaulted,
     )
+    # a tool with a value the wizard chose is its suggestion; one whose facts all
+    # come from the answers is the school's own
+    item.suggested = bool(plan.suggested_values())
+    return plan
 
 
 def tool_title(
@@ -417,7 +550,9 @@ def plan_risks(tool: ToolPlan, answers: Answers, controls: set[str]) -> list[Ite
             opts["assessed-by"] = ", ".join(_names(owner, network))
         if assessed_on:
             opts["assessed-on"] = assessed_on
-        risks.append(Item("sm-risk", title, opts["id"], opts, [prose]))
+        risks.append(
+            Item("sm-risk", title, opts["id"], opts, [prose], "risks", suggested=True)
+        )
 
     comments = options.get("comments")
     risk(
@@ -509,16 +644,36 @@ def plan_risks(tool: ToolPlan, answers: Answers, controls: set[str]) -> list[Ite
 # --- controls ---------------------------------------------------------------------
 
 
+#: the answers key that dates each repeated safeguard the wizard writes
+DATE_KEYS = {
+    "staff-training": ("training", "staff"),
+    "pupil-training": ("training", "pupils"),
+    "parent-awareness": ("training", "parents"),
+    "follower-audit": ("last-done", "follower-audit"),
+    "access-review": ("last-done", "access-review"),
+}
+
+
+@dataclass
+class Gaps:
+    """What the wizard could not write on the items it suggests, because the answers
+    do not give it: the people (by ``people:`` key) and the dates (by answers key)
+    each item needs."""
+
+    people: dict[str, list[Item]] = field(default_factory=dict)
+    dates: dict[tuple[str, str], list[Item]] = field(default_factory=dict)
+
+
+def last_done_of(answers: Answers, kind: str) -> str | None:
+    group, key = DATE_KEYS[kind]
+    return (answers.training if group == "training" else answers.last_done).get(key)
+
+
 def plan_controls(
-    answers: Answers, tools: list[ToolPlan], requirements: frozenset[str]
+    answers: Answers, tools: list[ToolPlan], requirements: frozenset[str], gaps: Gaps
 ) -> dict[str, list[Item]]:
     people = answers.people
     learners = learner_word(answers.phase)
-    training = answers.training
-    owner = people.get("owner")
-    head = people.get("headteacher")
-    dsl = people.get("dsl")
-    network = people.get("network-manager")
     out: dict[str, list[Item]] = {}
 
     def sat(*ids: str) -> str:
@@ -531,27 +686,35 @@ def plan_controls(
         kind: str,
         prose: str,
         *,
+        who: str,
         applies: str | None = None,
         satisfies: str = "",
-        who: str | None = None,
         frequency: str | None = None,
-        last_done: str | None = None,
         evidence: str | None = None,
     ) -> None:
+        """A safeguard owned by the person the answers name as ``who`` (a
+        ``people:`` key); repeated kinds dated from the answers."""
         opts: dict[str, str] = {"id": cid, "kind": kind}
+        item = Item("sm-control", title, cid, opts, [prose], chapter, suggested=True)
         if applies:
             opts["applies-to"] = applies
         if satisfies:
             opts["satisfies"] = satisfies
-        if who:
-            opts["owner"] = who
+        if people.get(who):
+            opts["owner"] = people[who]
+        else:
+            gaps.people.setdefault(who, []).append(item)
         if frequency:
             opts["frequency"] = frequency
-        if last_done:
-            opts["last-done"] = last_done
+        if kind in RECURRING_KINDS:
+            last_done = last_done_of(answers, kind)
+            if last_done:
+                opts["last-done"] = last_done
+            else:
+                gaps.dates.setdefault(DATE_KEYS[kind], []).append(item)
         if evidence:
             opts["evidence"] = evidence
-        out.setdefault(chapter, []).append(Item("sm-control", title, cid, opts, [prose]))
+        out.setdefault(chapter, []).append(item)
 
     third_party = [t.id for t in tools if not t.platform.school_controlled]
     premoderated = [t.id for t in tools if t.item.options.get("comments") == "premoderated"]
@@ -562,19 +725,6 @@ def plan_controls(
     ]
     for_pupils = [t.id for t in tools if "pupils" in t.item.options["audience"].split(", ")]
 
-    # introduction
-    control(
-        "introduction",
-        "CTRL_LINKED_POLICIES",
-        "Links to the school's other policies",
-        "other",
-        "Social media is used in line with the school's behaviour, complaints, child "
-        "protection, staff code of conduct, acceptable use, image use and data "
-        "protection policies; where this policy is silent, those policies apply.",
-        satisfies=sat("GOV_LINKED_POLICIES"),
-        who=owner,
-        frequency="annual",
-    )
     # approved tools
     control(
         "tools",
@@ -586,7 +736,7 @@ def plan_controls(
         "wherever the platform allows; where it does not, staff do not use them.",
         applies="all",
         satisfies=sat("MOD_SAFE_CONFIG", "CON_NO_PRIVATE_1TO1"),
-        who=network or owner,
+        who="network-manager",
         frequency="termly",
     )
     if premoderated:
@@ -599,6 +749,7 @@ def plan_controls(
             "until an administrator approves it.",
             applies=", ".join(premoderated),
             satisfies=sat("MOD_PREMODERATION"),
+            who="owner",
             frequency="daily",
         )
     if approved:
@@ -611,6 +762,7 @@ def plan_controls(
             "they can identify as members of the school community.",
             applies=", ".join(approved),
             satisfies=sat("MOD_MEMBERSHIP"),
+            who="owner",
             frequency="daily",
         )
     if third_party:
@@ -624,7 +776,7 @@ def plan_controls(
             "adult-content and bot accounts.",
             applies=", ".join(third_party),
             satisfies=sat("MOD_FOLLOWER_AUDIT"),
-            who=owner,
+            who="owner",
             frequency="termly",
         )
     # staff conduct
@@ -639,7 +791,7 @@ def plan_controls(
         "relationships that already exist. Every member of staff signs the "
         "acceptable use policy each year.",
         satisfies=sat("CON_NO_PERSONAL_CONTACT", "CON_NO_PERSONAL_FRIENDING"),
-        who=head,
+        who="headteacher",
         frequency="annual",
     )
     control(
@@ -652,7 +804,7 @@ def plan_controls(
         "account.",
         applies="all",
         satisfies=sat("ACC_OFFICIAL"),
-        who=owner,
+        who="owner",
         frequency="continuous",
     )
     control(
@@ -664,6 +816,7 @@ def plan_controls(
         "it wherever possible, including that no pupil can be identified.",
         applies="all",
         satisfies=sat("CON_SECOND_PAIR_OF_EYES"),
+        who="owner",
         frequency="continuous",
     )
     control(
@@ -674,7 +827,7 @@ def plan_controls(
         "Everyone who administers a school account signs in with two-step verification.",
         applies="all",
         satisfies=sat("ACC_SECURITY"),
-        who=network,
+        who="network-manager",
         frequency="continuous",
     )
     control(
@@ -687,7 +840,7 @@ def plan_controls(
         "account is reviewed.",
         applies="all",
         satisfies=sat("ACC_OFFBOARDING"),
-        who=network or owner,
+        who="network-manager",
         frequency="termly",
     )
     control(
@@ -697,9 +850,8 @@ def plan_controls(
         "staff-training",
         "Every member of staff is trained in online safety and in this policy each "
         "year, and new staff at induction.",
-        who=owner,
+        who="owner",
         frequency="annual",
-        last_done=training.get("staff"),
     )
     control(
         "conduct",
@@ -708,9 +860,8 @@ def plan_controls(
         "pupil-training",
         f"Each year {learners} learn how to use social media safely and how to "
         "report a worry, before they use any tool in this policy.",
-        who=owner,
+        who="owner",
         frequency="annual",
-        last_done=training.get("pupils"),
     )
     # parents and community
     control(
@@ -720,9 +871,8 @@ def plan_controls(
         "parent-awareness",
         "Each year parents and carers are invited to a session on online safety and "
         "on how the school uses social media.",
-        who=owner,
+        who="owner",
         frequency="annual",
-        last_done=training.get("parents"),
     )
     control(
         "parents",
@@ -734,6 +884,7 @@ def plan_controls(
         "use after signing the acceptable use policy.",
         applies="all",
         satisfies=sat("GOV_INCLUSION"),
+        who="owner",
         frequency="continuous",
     )
     control(
@@ -746,7 +897,7 @@ def plan_controls(
         "advertising) and how to raise a concern or complaint instead.",
         applies="all",
         satisfies=sat("MOD_HOUSE_RULES"),
-        who=owner,
+        who="owner",
         frequency="annual",
     )
     # images and consent
@@ -760,7 +911,7 @@ def plan_controls(
         f"{learners} are never named in full or tagged.",
         applies="all",
         satisfies=sat("IMG_CONSENT_NO_ID"),
-        who=owner,
+        who="owner",
         frequency="continuous",
         evidence="the image consent register",
     )
@@ -775,7 +926,7 @@ def plan_controls(
             f"the {learners[:-1]} uses another way to take part.",
             applies=", ".join(for_pupils),
             satisfies=sat("AGE_CONSENT"),
-            who=owner,
+            who="owner",
             frequency="annual",
             evidence="the consent register",
         )
@@ -787,28 +938,128 @@ def plan_controls(
         "incident-reporting",
         "Any concern that arises on any tool - about a child's safety, a member of "
         "staff's conduct or a post - is reported the same day to the DSL, who acts "
-        "under the child-protection procedures. Filtering and monitoring are "
-        "reviewed at least once a year.",
+        "under the child-protection procedures.",
         satisfies=sat("ESC_DSL_ROUTE"),
-        who=dsl,
+        who="dsl",
         frequency="continuous",
         evidence="the safeguarding record",
     )
     return out
 
 
-def make_plan(answers: Answers) -> Plan:
-    catalogue = load_catalogue()
-    guidance = answers.guidance or list(DEFAULT_GUIDANCE)
-    requirements = active_requirements(guidance)
-    used: set[str] = set()
-    tools = [plan_tool(t, answers, catalogue, used) for t in answers.tools]
-    controls = plan_controls(answers, tools, requirements)
-    control_ids = {c.id for items in controls.values() for c in items}
-    for tool in tools:
-        tool.risks = plan_risks(tool, answers, control_ids)
-    cycle = answers.review_cycle or 12
-    next_review = add_months(answers.approved_on, cycle) if answers.approved_on else None
+def plan_documents(
+    answers: Answers, requirements: frozenset[str], gaps: Gaps
+) -> list[Item]:
+    """The school documents the policy relies on: one ``sm-document`` of each kind
+    GOV_LINKED_POLICIES names, owned by the person the answers name for it, covering
+    the rules the document is the usual answer to."""
+    learners = learner_word(answers.phase)
+    people = answers.people
+    documents = (
+        (
+            "behaviour",
+            "Behaviour policy",
+            "headteacher",
+            f"The behaviour policy applies to what {learners} do online as well as in "
+            "school: unkind, abusive or unsuitable posts, messages or images about "
+            "members of the school community are dealt with under it.",
+            (),
+        ),
+        (
+            "complaints",
+            "Complaints policy",
+            "headteacher",
+            "A complaint about the school is raised through the complaints procedure, "
+            "not on social media; staff point anyone who complains in a post or "
+            "comment to it.",
+            (),
+        ),
+        (
+            "child-protection",
+            "Child-protection policy",
+            "dsl",
+            "Every concern about a child's safety that arises on any tool is reported "
+            "to the DSL the same day and handled under the child-protection "
+            "procedures; a concern about a member of staff goes to the headteacher "
+            "and, where needed, the Local Authority Designated Officer (LADO).",
+            ("ESC_DSL_ROUTE",),
+        ),
+        (
+            "staff-conduct",
+            "Staff code of conduct",
+            "headteacher",
+            f"Staff never give {learners} or parents their personal phone numbers, "
+            f"email addresses or social-media accounts; they do not add or follow "
+            f"{learners} or their families on personal accounts and tell the DSL "
+            "about relationships that already exist; and they communicate for the "
+            "school only through its official accounts, never their personal ones.",
+            ("CON_NO_PERSONAL_CONTACT", "CON_NO_PERSONAL_FRIENDING", "ACC_OFFICIAL"),
+        ),
+        (
+            "acceptable-use",
+            "Acceptable use policy",
+            "owner",
+            "Everyone who uses the school's devices, network or accounts agrees to "
+            f"the acceptable use policy - staff each year, {learners} and parents "
+            "before they first use a school tool - which says how they may be used "
+            "and how a problem is reported.",
+            (),
+        ),
+        (
+            "images",
+            f"Policy on images of {learners}",
+            "owner",
+            f"Images of {learners} are taken on school devices and posted only with a "
+            "parent's written consent, recorded in the consent register; refusals are "
+            f"honoured, and {learners} are never named in full or tagged.",
+            ("IMG_CONSENT_NO_ID",),
+        ),
+        (
+            "data-protection",
+            "Data-protection policy",
+            "headteacher",
+            "The personal data the school's accounts collect or publish, images "
+            "included, are handled under the data-protection policy: each use has a "
+            "lawful basis, nothing is kept longer than needed, and a breach is "
+            "reported to the Data Protection Officer at once.",
+            (),
+        ),
+    )
+    out = []
+    for kind, title, who, prose, covers in documents:
+        did = "DOC_" + id_part(kind)
+        options = {"id": did, "kind": kind}
+        item = Item(
+            "sm-document", title, did, options, [prose], "introduction", suggested=True
+        )
+        if people.get(who):
+            options["owner"] = people[who]
+        else:
+            gaps.people.setdefault(who, []).append(item)
+        covered = [r for r in covers if r in requirements]
+        if covered:
+            options["covers"] = ", ".join(covered)
+        out.append(item)
+    return out
+
+
+#: the people the policy names, and what each does in it, for "still to supply"
+PEOPLE_NEEDED = {
+    "headteacher": "the headteacher, who approves each tool",
+    "owner": "the online-safety lead",
+    "dsl": "the Designated Safeguarding Lead",
+    "governing-body": "the body that approves the policy",
+    "network-manager": "the network manager, who assesses each tool's risks",
+}
+
+
+def _where(items: list[Item]) -> str:
+    return ", ".join(f"{i.id} in {i.file}" for i in items)
+
+
+def missing_facts(answers: Answers, tools: list[ToolPlan], gaps: Gaps) -> list[str]:
+    """Every fact the answers do not give and the policy needs, in words, each saying
+    which answer supplies it and which items wait for it."""
     people = answers.people
     missing: list[str] = []
     if not answers.phase:
@@ -817,28 +1068,43 @@ def make_plan(answers: Answers) -> Plan:
         missing.append("the youngest and oldest pupils' ages (pupil-ages)")
     if not answers.email_domains:
         missing.append("the school's email domains (email-domains)")
-    for key, what in (
-        ("headteacher", "the headteacher, who approves each tool"),
-        ("owner", "the online-safety lead (people: owner)"),
-        ("dsl", "the Designated Safeguarding Lead (people: dsl)"),
-        ("governing-body", "the body that approves the policy (people: governing-body)"),
-        ("network-manager", "the network manager, who assesses each tool's risks"),
-    ):
-        if not people.get(key):
-            missing.append(what)
+    for key in dict.fromkeys([*PEOPLE_NEEDED, *gaps.people]):
+        if people.get(key):
+            continue
+        what = PEOPLE_NEEDED.get(key) or PEOPLE[key]
+        line = f"{what} (people: {key})"
+        if gaps.people.get(key):
+            line += f", the owner of {_where(gaps.people[key])}"
+        missing.append(line)
     if not answers.approved_on:
         missing.append("the date the policy was approved (approved-on)")
-    for key, what in (
-        ("staff", "the date of the last online-safety training for staff"),
-        ("pupils", "the date of the last social-media lessons for pupils"),
-        ("parents", "the date of the last online-safety session for parents"),
-    ):
-        if not answers.training.get(key):
-            missing.append(f"{what} (training: {key})")
+    for (group, key), items in gaps.dates.items():
+        if group == "training":
+            what = f"the date of the last {TRAINING[key]}"
+        else:
+            what = f"the date of the last {LAST_DONE[key]}"
+        missing.append(f"{what} ({group}: {key}), for {_where(items)}")
     for tool in tools:
         for fact in tool.missing:
             missing.append(f"{tool.item.title}: {fact}")
-    return Plan(
+    return missing
+
+
+def make_plan(answers: Answers) -> Plan:
+    catalogue = load_catalogue()
+    guidance = answers.guidance or list(DEFAULT_GUIDANCE)
+    requirements = active_requirements(guidance)
+    used: set[str] = set()
+    tools = [plan_tool(t, answers, catalogue, used) for t in answers.tools]
+    gaps = Gaps()
+    documents = plan_documents(answers, requirements, gaps)
+    controls = plan_controls(answers, tools, requirements, gaps)
+    control_ids = {c.id for items in controls.values() for c in items}
+    for tool in tools:
+        tool.risks = plan_risks(tool, answers, control_ids)
+    cycle = answers.review_cycle or 12
+    next_review = add_months(answers.approved_on, cycle) if answers.approved_on else None
+    plan = Plan(
         answers=answers,
         school=answers.school or "",
         country=answers.country or "GB",
@@ -849,6 +1115,10 @@ def make_plan(answers: Answers) -> Plan:
         tools=tools,
         controls=controls,
         requirement_ids=requirements,
-        missing=missing,
+        missing=missing_facts(answers, tools, gaps),
         catalogue=catalogue,
+        documents=documents,
     )
+    if answers.adopt is not None:
+        plan.adopt(answers.adopt)
+    return plan

@@ -3,29 +3,21 @@
 :func:`project_files` returns ``{relative path: text}``: ``conf.py``, ``index.rst``
 and the chapters, a ``README.md`` and a GitHub Actions workflow. Every value the
 wizard derived is written into the RST where the school sees it (the item's options,
-and a "how it is set up" list saying why), and every fact still missing is listed in
-a "still to supply" note on the first page.
+and a "how it is set up" list saying why). What the wizard suggests is written
+``:status: draft`` until the school adopts it. Every fact still missing and every
+draft, with its file, is listed in a "still to supply" note on the first page and in
+the README.
 """
 
 from __future__ import annotations
 
+import re
+
 from ... import __version__ as _version
-from .derive import Item, Plan, ToolPlan, youngest
+from .derive import CHAPTERS, Item, Plan, ToolPlan, youngest
 from .rst import bullets, directive, escape, heading, list_table, literal, paragraph
 
-CHAPTERS = (
-    ("introduction", "Introduction and scope"),
-    ("roles", "Roles and responsibilities"),
-    ("tools", "Approved tools"),
-    ("risks", "Risk assessment"),
-    ("conduct", "Staff conduct"),
-    ("parents", "Parents, carers and the community"),
-    ("images", "Images and consent"),
-    ("incidents", "Responding to incidents"),
-    ("review", "Monitoring and review"),
-    ("registers", "Registers"),
-    ("guidance", "Appendix: the guidance this policy is checked against"),
-)
+__all__ = ["CHAPTERS", "project_files"]
 ROLE_ROWS = (
     ("headteacher", "Headteacher", "Approves each tool before it is used; leads the SLT."),
     (
@@ -169,22 +161,29 @@ def index_rst(plan: Plan) -> list[str]:
             f"The next review is due by {escape(plan.next_review)}: the approval date "
             f"plus the review cycle of {plan.review_cycle} months."
         )
-    if plan.missing:
+    if plan.missing or plan.drafts():
         out += [".. admonition:: Still to supply", "   :class: warning", ""]
-        out += [
-            "   " + line
-            for line in paragraph(
+        body: list[str] = []
+        if plan.missing:
+            body += paragraph(
                 "These facts were not in the answers, so nothing was written for them "
                 "and the policy does not yet meet the guidance. "
                 f"{literal('sociallpolicy check .')} reports each one the guidance "
-                "asks for, saying where to add it; remove this note once they are "
-                "supplied:"
+                "asks for, saying where to add it:"
             )
-        ]
-        out += [
-            "   " + line if line else ""
-            for line in bullets(escape(m, start=True) for m in plan.missing)
-        ]
+            body += bullets(escape(m, start=True) for m in plan.missing)
+        drafts = plan.drafts()
+        if drafts:
+            body += paragraph(
+                "These are suggestions of the wizard, written as drafts "
+                f"({literal(':status: draft')}): a draft counts for nothing until the "
+                "school reads it, changes what is not right and adopts it "
+                f"({literal(':status: adopted')} with {literal(':adopted-by:')} and "
+                f"{literal(':adopted-on:')}):"
+            )
+            body += bullets(escape(d.draft_line(), start=True) for d in drafts)
+        body += paragraph("Remove this note once everything in it is supplied.")
+        out += ["   " + line if line else "" for line in body]
     out += [
         ".. toctree::",
         "   :caption: Contents",
@@ -228,6 +227,16 @@ def introduction_rst(plan: Plan) -> list[str]:
             *paragraph("The tools this policy approves are:"),
             *bullets(tools),
             *_controls(plan, "introduction"),
+            *heading("The school's other policies", "-"),
+            *paragraph(
+                "Social media is used in line with the school's other policies; where "
+                "this policy is silent, they apply. Each names who keeps it up to date "
+                f"and what this policy relies on it for; add its {literal(':url:')}, "
+                f"{literal(':approved-on:')} and {literal(':next-review:')}, and the "
+                f"section each rule in {literal(':covers:')} is in, e.g. "
+                f"{literal('ACC_OFFICIAL (section 4.2)')}."
+            ),
+            *_items(plan.documents),
         ],
     )
     return out
@@ -301,12 +310,26 @@ def _tool_section(plan: Plan, tool: ToolPlan) -> list[str]:
             "is used, and how the school will judge whether it works."
         ]
     out = [*heading(item.title, "-"), *directive(item)]
-    out += paragraph(
-        "How it is set up - the wizard chose the safest set-up "
-        f"{escape(platform.name)} allows; change any option above if the school's "
-        "set-up differs:"
-    )
+    if item.suggested:
+        out += paragraph(
+            "How it is set up - the wizard chose the safest set-up "
+            f"{escape(platform.name)} allows where the answers did not say; change "
+            "any option above if the school's set-up differs:"
+        )
+    else:
+        out += paragraph("How it is set up, as the answers gave it:")
     out += bullets(_setup_lines(tool))
+    if item.draft:
+        out += [".. note::", ""]
+        out += [
+            "   " + line
+            for line in paragraph(
+                "The values the wizard chose make this tool a suggestion, written as a "
+                f"draft: it counts for nothing until the school adopts it "
+                f"({literal(':status: adopted')} with {literal(':adopted-by:')} and "
+                f"{literal(':adopted-on:')})."
+            )
+        ]
     if tool.defaulted:
         out += [".. note::", ""]
         out += [
@@ -382,7 +405,10 @@ def risks_rst(plan: Plan) -> list[str]:
         + paragraph(
             "These risks were drafted by sociallpolicy new from what is typical for "
             "each platform and audience. The assessors must read and adjust them: the "
-            "scores and safeguards are a starting point, not a judgement."
+            "scores and safeguards are a starting point, not a judgement.",
+            "A risk still marked as a draft counts for nothing until the school adopts it."
+            if any(r.draft for t in plan.tools for r in t.risks)
+            else "",
         )[0],
         "",
     ]
@@ -526,6 +552,38 @@ def guidance_rst(plan: Plan) -> list[str]:
     return _section("Appendix: the guidance this policy is checked against", body)
 
 
+def still_to_supply_md(plan: Plan) -> list[str]:
+    """The README's "Still to supply" section (empty when nothing is)."""
+    drafts = plan.drafts()
+    if not plan.missing and not drafts:
+        return []
+    out = ["## Still to supply", ""]
+    if plan.missing:
+        out += [
+            "Facts the answers did not give; nothing was invented for them:",
+            "",
+            *[f"- {_md(m)}" for m in plan.missing],
+            "",
+        ]
+    if drafts:
+        out += [
+            "Suggestions of the wizard, written as drafts (`:status: draft`). A draft",
+            "counts for nothing until the school reads it, changes what is not right",
+            "and adopts it (`:status: adopted`, `:adopted-by:`, `:adopted-on:`):",
+            "",
+            *[f"- {_md(d.draft_line())}" for d in drafts],
+            "",
+        ]
+    return out
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown list item, shown as it is: characters that can start
+    markup are escaped (``_`` only where it could, not inside an ID)."""
+    text = re.sub(r"([\\`*\[\]<>|#])", r"\\\1", text)
+    return re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+
+
 def readme(plan: Plan) -> str:
     school = plan.school.replace("\n", " ")
     return "\n".join(
@@ -552,6 +610,7 @@ def readme(plan: Plan) -> str:
             "A PDF: `sphinx-build -M latexpdf . _build`. The workflow in",
             "`.github/workflows/policy.yml` runs the check on every push.",
             "",
+            *still_to_supply_md(plan),
         ]
     )
 

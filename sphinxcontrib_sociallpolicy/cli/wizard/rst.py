@@ -63,10 +63,11 @@ def option_line(name: str, value: str) -> str:
 
 
 def directive(item: Item) -> list[str]:
-    """An item directive: title and options as they are, prose escaped."""
+    """An item directive: title and options as they are (with ``:status:`` on a
+    suggestion), prose escaped."""
     title = " ".join(item.title.split())
     lines = [f".. {item.directive}:: {title}".rstrip()]
-    for name, value in item.options.items():
+    for name, value in item.written_options().items():
         if value is None or str(value).strip() == "":
             continue
         lines.append(option_line(name, value))
