@@ -617,7 +617,8 @@ def test_still_to_supply_names_each_draft_with_its_file(minimal: Path, tmp_path:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert f"{len(drafts)} suggestion(s) of the wizard, written as drafts" in result.stdout
+    assert f"{len(drafts)} suggestion(s) of the wizard written as drafts" in result.stdout
+    assert f"  {len(drafts)} draft(s) waiting for the school's decision" in result.stdout
     for item_id, line in lines.items():
         assert f"  - {line}\n" in result.stdout, item_id
 
@@ -705,6 +706,47 @@ def test_flags_without_a_file_and_student_wording(tmp_path: Path):
     assert ":account: channel" in tools and ":platform: google-classroom" in tools
     conduct = (out / "conduct.rst").read_text("utf-8")
     assert "students" in conduct and "pupils" not in conduct.replace(":kind: pupil", "")
+
+
+def test_flags_alone_can_make_a_passing_policy(tmp_path: Path, capsys):
+    """Every answer as a flag, with the adoption of the suggestions: no file, no
+    questions, and the policy passes."""
+    out = tmp_path / "policy"
+    code = new(
+        str(out),
+        *("--school", "Oakfield Primary School", "--phase", "primary"),
+        *("--pupil-ages", "4-11", "--email-domains", "oakfield.sch.uk"),
+        *("--headteacher", "Mrs S Green", "--owner", "Ms A Patel"),
+        *("--dsl", "Mr J Owusu", "--governing-body", "Governing Board"),
+        *("--network-manager", "Mr R Singh", "--approved-on", "2026-09-01"),
+        *("--staff-training", "2026-09-02", "--pupil-training", "2026-09-15"),
+        *("--parent-training", "2026-10-01", "--last-access-review", "2026-10-05"),
+        *("--tool", "learning-platform:pupils,parents:showcase,discussion"),
+        *("--adopt-suggestions-by", "Mrs S Green"),
+        *("--adopt-suggestions-on", "2026-09-01"),
+        "--no-input",
+    )
+    assert code == 0
+    assert ":last-done: 2026-10-05" in (out / "conduct.rst").read_text("utf-8")
+    assert all(i["options"]["status"] == "adopted" for i in suggestions(out).values())
+    code, report = check_json(out, capsys)
+    assert code == 0, open_rules(report)
+    assert (
+        new(
+            str(tmp_path / "p2"),
+            "--school",
+            "X",
+            "--tool",
+            "blog",
+            "-y",
+            "--adopt-suggestions-by",
+            "Mrs S Green",
+        )
+        == 2
+    )
+    assert "--adopt-suggestions-by and --adopt-suggestions-on go together" in (
+        capsys.readouterr().err
+    )
 
 
 def test_flags_override_the_answers_file(tmp_path: Path):

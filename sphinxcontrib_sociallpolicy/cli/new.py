@@ -55,12 +55,10 @@ TRAINING_FLAGS = {
     "pupils": "pupil-training",
     "parents": "parent-training",
 }
-SUGGESTED_AGES = {
-    "nursery": "2-4",
-    "primary": "4-11",
-    "secondary": "11-18",
-    "all-through": "4-18",
-    "college": "16-19",
+#: ``last-done:`` key -> flag
+LAST_DONE_FLAGS = {
+    "follower-audit": "last-follower-audit",
+    "access-review": "last-access-review",
 }
 
 
@@ -124,6 +122,21 @@ def add_parser(commands: Any) -> None:
         facts.add_argument(
             f"--{flag}", metavar="DATE", help=f"date of the last {A.TRAINING[key]}"
         )
+    for key, flag in LAST_DONE_FLAGS.items():
+        facts.add_argument(
+            f"--{flag}", metavar="DATE", help=f"date of the last {A.LAST_DONE[key]}"
+        )
+    facts.add_argument(
+        "--adopt-suggestions-by",
+        metavar="NAME",
+        help="adopt every suggestion of the wizard for the school, in this person's "
+        "name (with --adopt-suggestions-on; as adopt-suggestions in the answers)",
+    )
+    facts.add_argument(
+        "--adopt-suggestions-on",
+        metavar="DATE",
+        help="the date the suggestions are adopted (with --adopt-suggestions-by)",
+    )
     facts.add_argument(
         "--tool",
         action="append",
@@ -218,6 +231,22 @@ def apply_flags(answers: Answers, args: argparse.Namespace) -> None:
         value = getattr(args, name.replace("-", "_"), None)
         if value is not None:
             answers.training[key] = flag(name, value, A.date)
+    for key, name in LAST_DONE_FLAGS.items():
+        value = getattr(args, name.replace("-", "_"), None)
+        if value is not None:
+            answers.last_done[key] = flag(name, value, A.date)
+    by, on = args.adopt_suggestions_by, args.adopt_suggestions_on
+    if by is not None or on is not None:
+        if by is None or on is None:
+            raise UsageError(
+                "--adopt-suggestions-by and --adopt-suggestions-on go together: give "
+                "who adopts the suggestions and the date"
+            )
+        answers.adopt = A.Adoption(
+            by=flag("adopt-suggestions-by", by, A.person),
+            on=flag("adopt-suggestions-on", on, A.date),
+        )
+        answers.given.add("adopt-suggestions")
     if args.tool:
         answers.tools = [flag("tool", t, parse_tool_flag) for t in args.tool]
         answers.given.add("tools")
@@ -610,13 +639,21 @@ def run(
 
 
 def report_suggestions(plan: Plan, stdout: TextIO) -> None:
-    """Print what was adopted, and the "still to supply" list: the missing facts,
-    then every draft with its file (as on the first page and in the README)."""
+    """Print what was adopted or left as drafts, and the "still to supply" list: the
+    missing facts, then every draft with its file (as on the first page and in the
+    README)."""
     adopted = [i for i in plan.suggestions() if not i.draft]
     drafts = plan.drafts()
     if adopted:
         print(
             f"{len(adopted)} suggestion(s) of the wizard written as adopted.", file=stdout
+        )
+    if drafts:
+        print(
+            f"{len(drafts)} suggestion(s) of the wizard written as drafts, which count "
+            "for nothing until the school adopts them: 'adopt-suggestions: {by: NAME, "
+            "on: DATE}' in the answers adopts them all.",
+            file=stdout,
         )
     if not plan.missing and not drafts:
         return
@@ -631,9 +668,8 @@ def report_suggestions(plan: Plan, stdout: TextIO) -> None:
             print(f"  - {line}", file=stdout)
     if drafts:
         print(
-            f"  {len(drafts)} suggestion(s) of the wizard, written as drafts: each "
-            "counts for nothing until the school adopts it (adopt-suggestions: "
-            "{by: NAME, on: DATE} in the answers adopts them all):",
+            f"  {len(drafts)} draft(s) waiting for the school's decision (adopt, change "
+            "or remove each):",
             file=stdout,
         )
         for item in drafts:

@@ -227,10 +227,6 @@ class Plan:
             if item.suggested:
                 item.adopted = adoption
 
-    def still_to_supply(self) -> list[str]:
-        """Every fact still missing, then every draft with its file, in words."""
-        return [*self.missing, *(f"draft {i.draft_line()}" for i in self.drafts())]
-
 
 def add_months(day: str, count: int) -> str:
     """``day`` (ISO) plus ``count`` months, on the last day of a shorter month."""
