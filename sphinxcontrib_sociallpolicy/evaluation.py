@@ -78,6 +78,14 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
         disabled=config.disable,
         fail_on=config.fail_on,
     )
+    for rule_id in sorted(config.disable & set(guidance.engine.ITEM_RULES)):
+        warn(
+            SmWarning.CONFIG,
+            f"sm_disable names {rule_id}, which cannot be switched off: a draft or a "
+            "safeguard without substance counts for nothing either way, and the school "
+            "must see it; adopt, complete or remove the item instead",
+            _setting_line(config.confdir, "sm_disable"),
+        )
     for rule_id in state.evaluation.unknown_disabled:
         warn(
             SmWarning.CONFIG,

@@ -130,6 +130,8 @@ def parse_covers(text: str) -> list[tuple[str, str]]:
             + ("is" if len(bad) == 1 else "are")
             + " not a rule ID (optionally with its section in brackets)"
         )
+    if not out:
+        raise OptionError("is empty")
     return list(out.items())
 
 

@@ -36,12 +36,15 @@ _HELP = {
     SmWarning.OPTION: (
         "An option of an item directive has a value that is not allowed, or a required "
         "option is missing. The message names the option, the value and what is "
-        "allowed. The rest of the item is kept."
+        "allowed. The rest of the item is kept. Also a tool's ``:platform:`` that is not "
+        "in the platform catalogue (with the closest names), and a ``:status:`` other "
+        "than draft or adopted on a tool, safeguard, risk or document (the item is then "
+        "treated as a draft)."
     ),
     SmWarning.LINK: (
         "A link option (``:applies-to:``, ``:satisfies:``, ``:affects:``, "
-        "``:mitigated-by:``) or a waiver names an item that does not exist, or one of "
-        "the wrong kind."
+        "``:mitigated-by:``, ``:covers:``) or a waiver names an item that does not "
+        "exist, or one of the wrong kind."
     ),
     SmWarning.GUIDANCE: (
         "A guidance pack or platform catalogue file cannot be read: the message names "
@@ -49,7 +52,9 @@ _HELP = {
     ),
     SmWarning.CONFIG: (
         "A ``sm_*`` setting in conf.py has a value that is not allowed; the default is "
-        "used instead. Also a clash with the project's own sphinx-needs settings."
+        "used instead. Also a clash with the project's own sphinx-needs settings, and "
+        "``sm_disable`` naming a rule that cannot be switched off (``DRAFT_PENDING``, "
+        "``CTRL_NO_SUBSTANCE``)."
     ),
     SmWarning.DUPLICATE: (
         "Something that must be unique is not: a second ``sm-policy``, a second "

@@ -126,6 +126,6 @@ def test_covers_keeps_each_section() -> None:
     ]
     # the first mention of a rule wins
     assert parse_covers("CON_X (4.2), CON_X (5.1)") == [("CON_X", "4.2")]
-    for bad in ("con_x", "CON_X (4.2) (4.3)", "(4.2)", "CON_X 4.2"):
+    for bad in ("con_x", "CON_X (4.2) (4.3)", "(4.2)", "CON_X 4.2", ",", " , "):
         with pytest.raises(OptionError):
             parse_covers(bad)

@@ -248,3 +248,24 @@ def test_drafts_are_marked_in_every_table(tmp_path: Path):
     assert "2 drafted items wait for the school’s decision" in appendix or (
         "2 drafted items wait for the school's decision" in appendix
     )
+
+
+def test_sm_disable_cannot_hide_drafts(tmp_path: Path):
+    src = copy_root("compliant", tmp_path)
+    edit(
+        src / "tools.rst",
+        "   :id: TOOL_FACEBOOK_GROUP\n",
+        "   :id: TOOL_FACEBOOK_GROUP\n   :status: draft\n",
+    )
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text("utf-8") + 'sm_disable = ["DRAFT_PENDING"]\n', "utf-8"
+    )
+    app = build(src, tmp_path / "out")
+    assert [w.rsplit(" ", 1)[1] for w in warnings_of(app)] == [
+        "[sm.config]",
+        "[sm.draft_pending]",
+    ]
+    assert (
+        "sm_disable names DRAFT_PENDING, which cannot be switched off"
+        in (warnings_of(app)[0])
+    )

@@ -468,7 +468,8 @@ def evaluate(
             seen.add(requirement.id)
             active.append(requirement)
     known = frozenset(r.id for r in active if r.id not in _ENGINE_IDS)
-    disabled = frozenset(disabled)
+    # the engine's item rules cannot be switched off (see ITEM_RULES)
+    disabled = frozenset(disabled) - frozenset(ITEM_RULES)
     ctx = Context(policy, catalogue, country=country, today=today, known_rules=known)
 
     # (requirement index, item, ok or None for not applicable, evidence)
@@ -528,9 +529,11 @@ def evaluate(
         missing = ctx.shortfalls(item)
         if not missing:
             continue
+        # the requirements it was considered for; failing that, those it names
         meant = [r for r in ctx.discounted.get(item.id, {}) if r in known]
-        for link in ("satisfies", "covers"):
-            meant += [r for r in item.links.get(link, ()) if r in known and r not in meant]
+        if not meant:
+            for link in ("satisfies", "covers"):
+                meant += [r for r in item.links.get(link, ()) if r in known]
         what = lacks(missing)
         if meant:
             head = f"{item.id} cannot stand for {', '.join(meant)}: it {what}."
@@ -540,7 +543,7 @@ def evaluate(
             SUBSTANCE_RULE,
             ITEM_RULE_SEVERITY[SUBSTANCE_RULE],
             item,
-            f"{head} Until it has these, it is not counted. {fixes(item, missing)}".strip(),
+            f"{head} Until then, it is not counted. {fixes(item, missing)}".strip(),
         )
 
     # waivers: only those in date, naming an active rule, waive

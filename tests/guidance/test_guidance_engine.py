@@ -292,7 +292,8 @@ def test_every_finding_is_a_model_finding() -> None:
         "MOD_MEMBERSHIP",
     }
     jurisdiction = next(f for f in result.findings if f.rule == "AGE_JURISDICTION_DATA")
-    assert "for myspace" in jurisdiction.message and jurisdiction.severity == "should"
+    assert "is on myspace, which is not in the platform catalogue" in jurisdiction.message
+    assert jurisdiction.severity == "should"
 
 
 # --- speed: linear in the number of items ---------------------------------------------

@@ -201,8 +201,8 @@ def test_empty_placeholder_controls_clear_nothing() -> None:
     )
     assert message(result, SUBSTANCE_RULE, "CTRL_PLACEHOLDER_1") == (
         "CTRL_PLACEHOLDER_1 cannot stand for ACC_OFFICIAL, CON_NO_PERSONAL_CONTACT: it "
-        "has no description of what is done and no owner. Until it has these, it is not "
-        "counted. Write under the directive what is done, by whom and how it is "
+        "has no description of what is done and no owner. Until then, it is not counted."
+        " Write under the directive what is done, by whom and how it is "
         "recorded; add `:owner:` (the person responsible)."
     )
     substance = [f for f in result.findings if f.rule == SUBSTANCE_RULE]
@@ -480,3 +480,34 @@ def test_every_met_result_says_what_it_rests_on() -> None:
         f"{counts['attested']} attested by safeguards and documents"
     )
     assert result.summary()["basis"] == counts
+
+
+def test_item_rules_cannot_be_switched_off() -> None:
+    policy = make_policy(
+        case_specs(CASES, {"change": {"CTRL_IMAGE_CONSENT": {"status": "draft"}}})
+    )
+    result = evaluate(
+        policy, REQUIREMENTS, CATALOGUE, today=TODAY, disabled=[DRAFT_RULE, SUBSTANCE_RULE]
+    )
+    assert [f.status for f in result.drafts()] == ["open"]
+    assert result.unknown_disabled == []
+
+
+def test_an_unknown_platform_is_named_not_dated() -> None:
+    result = run(
+        {
+            "add": [
+                {
+                    "item": "tool",
+                    "id": "TOOL_ODD",
+                    "platform": "friendface",
+                    "purpose": "announcements",
+                    "audience": "parents",
+                }
+            ]
+        }
+    )
+    assert message(result, "AGE_JURISDICTION_DATA", "TOOL_ODD").startswith(
+        "'Tool Odd' is on friendface, which is not in the platform catalogue, so its "
+        "minimum ages cannot be checked."
+    )
