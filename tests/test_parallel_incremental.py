@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from sm_testing import ROOTS, warnings_of
-from test_directives import DRAFT_WARNING
 from sphinx.testing.util import SphinxTestApp
+from test_directives import DRAFT_WARNING
 
 
 def build(src: Path, out: Path, *, parallel: int = 0, fresh: bool = False) -> SphinxTestApp:
