@@ -225,3 +225,17 @@ def test_pre_commit_hook_definition():
     )
     assert hooks[0]["id"] == "sociallpolicy-check"
     assert hooks[0]["entry"] == "sociallpolicy check"
+
+
+def test_a_reader_that_stops_early_is_no_traceback():
+    # `sociallpolicy platforms | head -1`: the pipe closes before the listing ends
+    exe = shutil.which("sociallpolicy")
+    command = [exe] if exe else [sys.executable, "-m", "sphinxcontrib_sociallpolicy.cli"]
+    proc = subprocess.Popen(
+        [*command, "guidance"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -63,3 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped.", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # the reader stopped reading (`sociallpolicy platforms | head`): say nothing
+        # more, and keep Python from complaining when it flushes standard output
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
