@@ -966,8 +966,8 @@ def test_the_review_adopts_or_leaves_each_suggestion_as_answered(
         "Mr J Owusu",
         "2026-09-05",
     ]
-    # piped, not a terminal: read line by line all the same
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    # at a terminal, an answers file's gaps are asked for, then the review
+    monkeypatch.setattr(sys, "stdin", Terminal("\n".join(lines) + "\n"))
     out = tmp_path / "policy"
     assert new(str(out), "--answers", str(full_without_adoption(tmp_path))) == 0
     said = capsys.readouterr().out
@@ -1013,7 +1013,7 @@ def test_the_review_without_a_decision_leaves_drafts(
     tmp_path: Path, capsys, monkeypatch, review: list[str], said: str | None
 ):
     lines = ["", "", "", *review]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in lines)))
+    monkeypatch.setattr(sys, "stdin", Terminal("".join(f"{x}\n" for x in lines)))
     out = tmp_path / "policy"
     assert new(str(out), "--answers", str(full_without_adoption(tmp_path))) == 0
     printed = capsys.readouterr().out
@@ -1296,3 +1296,13 @@ def test_one_pack_only_links_only_its_requirements(tmp_path: Path, capsys):
     assert "sm_guidance = ['kent-2010']" in (out / "conf.py").read_text("utf-8")
     code, report = check_json(out, capsys)
     assert code == 0 and report["input_errors"] == []
+
+
+def test_an_answers_file_with_piped_input_reads_nothing(tmp_path: Path, monkeypatch):
+    # a CI job running `new --answers FILE` whose standard input is an open pipe
+    stdin = io.StringIO("Another school\n")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    out = tmp_path / "p"
+    assert new(str(out), "--answers", str(FULL)) == 0
+    assert stdin.tell() == 0
+    assert "Another school" not in (out / "index.rst").read_text("utf-8")

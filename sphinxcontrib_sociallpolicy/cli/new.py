@@ -607,8 +607,10 @@ def run(
     answers = load_answers_file(args.answers) if args.answers else Answers()
     apply_flags(answers, args)
     prompter = None
-    if not args.no_input and _can_read(stdin):
-        # a terminal, or answers piped on standard input, one a line
+    # questions go to a terminal; answers piped on standard input (one a line) are
+    # read only when no answers file is given, so that a script or CI job that runs
+    # `new --answers FILE` with an open standard input never waits for input
+    if not args.no_input and (_is_tty(stdin) or (not args.answers and _can_read(stdin))):
         prompter = Prompter(stdin, stdout, echo=not _is_tty(stdin))
         interview(answers, prompter)
     if not answers.school:
