@@ -86,6 +86,12 @@ def _parse_score(text: str, low: int, high: int, what: str) -> int:
 COVERS_ENTRY_RE = re.compile(r"^([^\s(]+)\s*(?:\((.*)\))?$")
 
 
+def bad_entries(bad: list[str], what: str) -> OptionError:
+    """``has 'x', 'y' which are <what>``: the entries of a list that are wrong."""
+    verb = "is" if len(bad) == 1 else "are"
+    return OptionError(f"has {', '.join(repr(b) for b in bad)} which {verb} {what}")
+
+
 def split_outside_brackets(text: str) -> list[str]:
     """Split at commas that are not inside round brackets."""
     parts: list[str] = []
@@ -123,13 +129,7 @@ def parse_covers(text: str) -> list[tuple[str, str]]:
             continue
         out.setdefault(match.group(1), " ".join((match.group(2) or "").split()))
     if bad:
-        raise OptionError(
-            "has "
-            + ", ".join(repr(b) for b in bad)
-            + " which "
-            + ("is" if len(bad) == 1 else "are")
-            + " not a rule ID (optionally with its section in brackets)"
-        )
+        raise bad_entries(bad, "not a rule ID (optionally with its section in brackets)")
     if not out:
         raise OptionError("is empty")
     return list(out.items())
@@ -171,13 +171,7 @@ def parse_value(spec: OptionSpec, raw: str | None) -> Any:
             ):
                 bad.append(item)
         if bad:
-            raise OptionError(
-                "has "
-                + ", ".join(repr(b) for b in bad)
-                + " which "
-                + ("is" if len(bad) == 1 else "are")
-                + " not allowed"
-            )
+            raise bad_entries(bad, "not allowed")
         if kind == "ids" and "all" in items and len(items) > 1:
             raise OptionError("mixes 'all' with IDs")
         # keep the first of each, in order
