@@ -42,6 +42,7 @@ PURPOSES = (
     "collaboration",
     "learning",
     "engagement",
+    "livestreaming",
 )
 AUDIENCES = ("parents", "pupils", "staff", "community", "governors")
 ACCOUNTS = ("page", "group", "profile", "channel", "class", "site")
@@ -49,6 +50,17 @@ VISIBILITIES = ("public", "private", "closed")
 COMMENTS = ("off", "premoderated", "postmoderated", "open")
 MEMBERSHIPS = ("open", "request", "invite", "school-accounts")
 MODERATIONS = ("hourly", "daily", "weekly", "termly")
+#: whether pupils can be recognised in the images a tool publishes (SPEC section 8)
+PUPIL_IMAGES = ("none", "not-identifiable", "identifiable")
+#: the UK GDPR Article 6 lawful bases for processing (SPEC section 8)
+LAWFUL_BASES = (
+    "public-task",
+    "consent",
+    "legitimate-interests",
+    "legal-obligation",
+    "contract",
+    "vital-interests",
+)
 CONTROL_KINDS = (
     "comment-premoderation",
     "membership-approval",
@@ -320,6 +332,22 @@ TOOL = ItemType(
             "Why this tool rather than a closed alternative, or why it is the right "
             "tool for the purpose.",
         ),
+        _o(
+            "pupil-images",
+            "choice",
+            "Whether pupils can be recognised in the images it publishes: none (no "
+            "pupils' images), not-identifiable (distance, back-of-head or blurred "
+            "shots), identifiable (faces).",
+            values=PUPIL_IMAGES,
+        ),
+        _o(
+            "lawful-basis",
+            "choice",
+            "The UK GDPR lawful basis on which the school processes personal data with "
+            "it (usually public-task for a school).",
+            values=LAWFUL_BASES,
+        ),
+        _o("dpia-on", "date", "When its data protection impact assessment was done."),
         *ADOPTION_OPTIONS,
     ),
 )

@@ -52,6 +52,12 @@ def add_parsers(commands: Any) -> None:
         help="two-letter country code for the minimum ages (default: GB)",
     )
     platforms.add_argument(
+        "--on",
+        metavar="DATE",
+        help="the date the minimum ages are for, YYYY-MM-DD (default: today); an age "
+        "that takes effect later is not yet shown",
+    )
+    platforms.add_argument(
         "--catalogue",
         action="append",
         default=[],
@@ -135,6 +141,16 @@ def run_guidance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date_argument(flag: str, text: str) -> Any:
+    """A ``YYYY-MM-DD`` argument as a date, or a usage error naming the flag."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{flag} {text!r} is not a date written YYYY-MM-DD") from None
+
+
 def run_platforms(args: argparse.Namespace) -> int:
     from ..guidance import PlatformError, load_catalogue
 
@@ -145,18 +161,31 @@ def run_platforms(args: argparse.Namespace) -> int:
         catalogue = load_catalogue([Path(p) for p in args.catalogue])
     except PlatformError as error:
         raise UsageError(str(error)) from None
+    on = _date_argument("--on", args.on) if args.on else None
     rows = []
     for platform in sorted(catalogue, key=lambda p: p.id):
-        age = platform.min_age(country)
+        fact = platform.min_age_fact(country, on)
+        if fact is None or fact.age is None:
+            age = "set by the school"
+        else:
+            age = str(fact.age)
+            if fact.start is not None:
+                age += f" (from {fact.start.isoformat()})"
+        checked = (
+            fact.fact.checked_on
+            if fact is not None and fact.fact.checked_on is not None
+            else platform.checked_on
+        )
         rows.append(
             [
                 platform.id,
                 platform.name,
                 platform.category,
-                "set by the school" if age is None else str(age),
+                age,
                 "yes" if platform.school_controlled else "no",
                 "yes" if platform.premoderation else "no",
-                platform.checked_on.isoformat(),
+                checked.isoformat(),
+                ", ".join(platform.unverified(country)) or "-",
             ]
         )
     sys.stdout.write(
@@ -169,6 +198,7 @@ def run_platforms(args: argparse.Namespace) -> int:
                 "SCHOOL-CONTROLLED",
                 "PREMODERATION",
                 "CHECKED",
+                "NOT CONFIRMED",
             ],
             rows,
         )

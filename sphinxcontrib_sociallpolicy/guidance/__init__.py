@@ -34,6 +34,7 @@ from ..model import Result
 from .conditions import OPERATORS, Condition, compile_condition
 from .engine import (
     DRAFT_RULE,
+    DRIFT_RULE,
     ENGINE_RULE_IDS,
     ENGINE_RULES,
     POLICY_COLUMN,
@@ -64,6 +65,7 @@ from .templates import Template
 
 __all__ = [
     "DRAFT_RULE",
+    "DRIFT_RULE",
     "ENGINE_RULE_IDS",
     "POLICY_COLUMN",
     "SUBSTANCE_RULE",

@@ -165,9 +165,11 @@ DRAFT_RULE = "DRAFT_PENDING"
 #: every rule ID the engine owns (not pack requirements): never waived, never a row
 #: of the matrix
 ITEM_RULES = (SUBSTANCE_RULE, DRAFT_RULE)
-ENGINE_RULE_IDS = frozenset([*_ENGINE_IDS, *ITEM_RULES])
-#: the severities of the engine's own item rules
-ITEM_RULE_SEVERITY = {SUBSTANCE_RULE: "should", DRAFT_RULE: "must"}
+#: a requirement added or changed after the policy was approved (can be switched off)
+DRIFT_RULE = "GUIDANCE_CHANGED"
+ENGINE_RULE_IDS = frozenset([*_ENGINE_IDS, *ITEM_RULES, DRIFT_RULE])
+#: the severities of the engine's own rules on items
+ITEM_RULE_SEVERITY = {SUBSTANCE_RULE: "should", DRAFT_RULE: "must", DRIFT_RULE: "should"}
 #: the whole-policy column of the matrix (results on the policy, and on controls
 #: and risks that name no tool)
 POLICY_COLUMN = "policy"
@@ -192,6 +194,8 @@ class Evaluation:
     #: the lowest severity that fails (``sm_fail_on``)
     fail_on: str = "must"
     policy: Policy = field(default_factory=Policy)
+    #: requirements added or changed after the policy's approval date, oldest first
+    news: list[Requirement] = field(default_factory=list)
     _cells: dict[tuple[str, str], str] | None = field(default=None, repr=False)
     _by_item: dict[str, list[Finding]] | None = field(default=None, repr=False)
 
@@ -461,7 +465,7 @@ def evaluate(
     :param fail_on: the lowest severity that fails (``sm_fail_on``).
     """
     active: list[Requirement] = []
-    seen: set[str] = set(ITEM_RULES)
+    seen: set[str] = {*ITEM_RULES, DRIFT_RULE}
     extra = local_requirements(policy) if local else []
     for requirement in [*requirements, *extra, *ENGINE_RULES]:
         if requirement.id not in seen:
@@ -546,6 +550,33 @@ def evaluate(
             f"{head} Until then, it is not counted. {fixes(item, missing)}".strip(),
         )
 
+    # what the guidance added or changed since the policy was approved
+    news: list[Requirement] = []
+    approved = to_date(ctx.policy_item.fields.get("approved-on"))
+    if approved is not None:
+        news = sorted(
+            (
+                r
+                for r in active
+                if r.id not in ENGINE_RULE_IDS and r.news is not None and r.news > approved
+            ),
+            key=lambda r: (r.news or approved, r.id),
+        )
+    if news:
+        listed = "; ".join(
+            f"{r.id} ({r.news_kind()} {r.news.isoformat() if r.news else ''}: {r.title})"
+            for r in news
+        )
+        add(
+            DRIFT_RULE,
+            ITEM_RULE_SEVERITY[DRIFT_RULE],
+            ctx.policy_item,
+            f"New or changed since this policy was approved on {approved}: {listed}. "
+            "Review the policy against each of them (`sociallpolicy guidance "
+            f"--changes-since {approved}` lists them), then record the new approval in "
+            "`:approved-on:`.",
+        )
+
     # waivers: only those in date, naming an active rule, waive
     waivers: dict[str, list[Item]] = {}
     for waiver in ctx.of_kind("waiver"):
@@ -600,6 +631,7 @@ def evaluate(
         unknown_disabled=sorted(disabled - seen),
         fail_on=fail_on,
         policy=policy,
+        news=news,
     )
 
 

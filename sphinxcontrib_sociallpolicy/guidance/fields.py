@@ -203,6 +203,9 @@ PLATFORM_FIELDS: dict[str, FieldInfo] = {
         ("comment-options", LIST, ()),
         ("membership-options", LIST, ()),
         ("how-to", TEXT, ()),
+        ("accounts", LIST, ()),
+        ("safest-account", TEXT, ()),
+        ("min-age-recorded", BOOL, ()),
     )
 }
 
@@ -245,7 +248,7 @@ def _read(item: Item, info: FieldInfo, ctx: Context) -> Any:
             return None
         return int(match.group(1 if mode == "youngest" else 2))
     if mode == "consent-age":
-        return ctx.catalogue.consent_age(ctx.country)
+        return ctx.catalogue.consent_age(ctx.country, ctx.today)
     if mode == "email-domain":
         address = fields.get("contact-email")
         return (
@@ -280,7 +283,9 @@ class Ref:
                 # a platform missing from the catalogue is still named in messages
                 return item.fields.get("platform") if self.name == "name" else None
             platform, account = found
-            return platform.value(self.name, account=account, country=ctx.country)
+            return platform.value(
+                self.name, account=account, country=ctx.country, on=ctx.today
+            )
         return ctx.today
 
     def __repr__(self) -> str:

@@ -49,6 +49,7 @@ allowed: must, should, may``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -64,6 +65,7 @@ from .checks import (
     check_keys,
     expect_list,
     expect_mapping,
+    get_date,
     get_text,
     hint,
     shown,
@@ -99,9 +101,9 @@ THEMES: dict[str, str] = {
 PACK_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _PACK_REQUIRED = ("pack", "title", "source", "version", "requirements")
-_PACK_OPTIONAL = ("description",)
+_PACK_OPTIONAL = ("description", "first-released")
 _REQ_REQUIRED = ("id", "title", "text", "severity", "source", "theme", "applies-to")
-_REQ_OPTIONAL = ("when", "check", "parts", "message", "fix")
+_REQ_OPTIONAL = ("when", "check", "parts", "message", "fix", "added", "changed")
 _PART_KEYS = ("when", "check", "message", "fix")
 
 
@@ -141,6 +143,19 @@ class Requirement:
     also: tuple[tuple[str, str], ...] = ()
     #: the parts of a requirement written with ``parts:`` (its check is all of them)
     parts: tuple[Part, ...] = ()
+    #: when it was added to its pack, and when its meaning last changed there
+    added: dt.date | None = None
+    changed: dt.date | None = None
+    #: the date it became news for a policy approved before it: ``changed``, else
+    #: ``added`` when that is after the pack's first release (None: part of the
+    #: pack's first release, unchanged since)
+    news: dt.date | None = None
+
+    def news_kind(self) -> str:
+        """``added`` or ``changed``: what happened on :attr:`news`."""
+        return (
+            "changed" if self.changed is not None and self.news == self.changed else "added"
+        )
 
     @property
     def attested_only(self) -> bool:
@@ -165,6 +180,14 @@ class Pack:
     description: str = ""
     #: rule IDs this pack holds that an earlier active pack already provides
     shared: tuple[str, ...] = field(default=())
+    #: the date of the pack's first release: what it held then is its baseline
+    first_released: dt.date | None = None
+
+    def changes_since(self, since: dt.date) -> list[Requirement]:
+        """Its requirements added or changed after ``since`` (and after its first
+        release), oldest change first."""
+        found = [r for r in self.requirements if r.news is not None and r.news > since]
+        return sorted(found, key=lambda r: (r.news, r.id))
 
     def get(self, rule_id: str) -> Requirement | None:
         for requirement in self.requirements:
@@ -316,6 +339,8 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
         path=path,
         line=entry.line,
         when_data=to_plain(entry["when"]) if "when" in entry else None,
+        added=get_date(entry, "added", where) if "added" in entry else None,
+        changed=get_date(entry, "changed", where) if "changed" in entry else None,
         check_data=(
             to_plain(entry["check"])
             if "check" in entry
@@ -396,14 +421,36 @@ def _load(path: Path) -> Pack:
             )
         seen[requirement.id] = requirement.line
         requirements.append(requirement)
+    first_released = (
+        get_date(top, "first-released", where) if "first-released" in top else None
+    )
+    dated: list[Requirement] = []
+    for requirement in requirements:
+        if (
+            requirement.changed
+            and requirement.added
+            and requirement.changed < requirement.added
+        ):
+            raise PackError(
+                spath,
+                requirement.line,
+                f"requirement {requirement.id}: 'changed' ({requirement.changed}) is "
+                f"before 'added' ({requirement.added})",
+            )
+        news = requirement.changed
+        if news is None and requirement.added is not None:
+            if first_released is None or requirement.added > first_released:
+                news = requirement.added
+        dated.append(replace(requirement, news=news))
     return Pack(
         id=pack_id,
         title=title,
         source=source,
         version=version,
         path=path,
-        requirements=tuple(requirements),
+        requirements=tuple(dated),
         description=description,
+        first_released=first_released,
     )
 
 

@@ -61,7 +61,7 @@ from .checks import (
     shown,
 )
 from .errors import PlatformError
-from .loader import load_yaml
+from .loader import LocatedDict, load_yaml
 
 #: the built-in catalogue
 BUILTIN_CATALOGUE = Path(__file__).parent / "platforms.yaml"
@@ -108,17 +108,70 @@ _FACT_KEYS = (
 )
 _REQUIRED_NEW = ("id", *_FACT_KEYS, "source", "checked-on")
 _REQUIRED_OVERRIDE = ("id", "source", "checked-on")
-_OPTIONAL = ("notes", "accounts", "aliases", "how-to")
+_OPTIONAL = ("notes", "accounts", "safest-account", "aliases", "how-to")
+#: the keys of a fact written with its own record (``{value: ..., source: ...}``)
+FACT_RECORD_KEYS = ("value", "source", "address", "checked-on", "verified")
+#: the keys of one age written with its own record
+AGE_RECORD_KEYS = ("age", "from", "source", "address", "checked-on", "verified")
 
 
-def by_country(ages: Mapping[str, int | None], country: str) -> int | None:
-    """The age for ``country``: its own entry, then EU / EEA, then ``default``."""
-    if country in ages:
-        return ages[country]
-    for region, members in REGIONS.items():
-        if country in members and region in ages:
-            return ages[region]
-    return ages.get("default")
+@dataclass(frozen=True)
+class Fact:
+    """Where one fact comes from: its source (title, and address where it has one),
+    the date it was checked, and whether it could be confirmed. A fact written
+    without its own record takes its platform entry's source and date."""
+
+    source: str = ""
+    address: str = ""
+    checked_on: dt.date | None = None
+    verified: bool = True
+
+    def cited(self) -> str:
+        """The source with its address, for a message or a listing."""
+        return f"{self.source} ({self.address})" if self.address else self.source
+
+
+@dataclass(frozen=True)
+class Age:
+    """A minimum age (None: none set; the school decides), the date it took effect
+    (None: always) and where it comes from."""
+
+    age: int | None
+    start: dt.date | None = None
+    fact: Fact = field(default_factory=Fact)
+
+
+#: ages by country key (a country, EU / EEA, ``default``), each oldest first
+AgeTable = Mapping[str, tuple[Age, ...]]
+
+
+def age_on(ages: tuple[Age, ...], on: dt.date) -> Age | None:
+    """The age in force on ``on``: the latest whose start is not after it."""
+    found = None
+    for age in ages:
+        if age.start is None or age.start <= on:
+            found = age
+    return found
+
+
+def by_country_fact(ages: AgeTable, country: str, on: dt.date | None = None) -> Age | None:
+    """The age for ``country`` on ``on`` (default today): its own entry, then EU /
+    EEA, then ``default``; an entry not yet in force on ``on`` is passed over, so a
+    build dated before a law starts uses the age before it."""
+    on = on or dt.date.today()
+    keys = [country] + [r for r, members in REGIONS.items() if country in members]
+    for key in [*keys, "default"]:
+        if key in ages:
+            found = age_on(ages[key], on)
+            if found is not None:
+                return found
+    return None
+
+
+def by_country(ages: AgeTable, country: str, on: dt.date | None = None) -> int | None:
+    """The age for ``country`` on ``on`` (see :func:`by_country_fact`)."""
+    found = by_country_fact(ages, country, on)
+    return found.age if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -129,25 +182,58 @@ class Platform:
     name: str
     category: str
     school_controlled: bool
-    min_ages: Mapping[str, int | None]
+    min_ages: AgeTable
     premoderation: bool
     membership_control: bool
     private_groups: bool
     source: str
     checked_on: dt.date
     notes: str = ""
+    #: the kinds of account the platform offers, each with the facts that differ
+    #: for it (empty: not recorded)
     accounts: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)
+    #: the safest kind of account the platform offers (empty: not recorded)
+    safest_account: str = ""
     #: other names a tool's :platform: may give for it (``twitter`` for ``x``)
     aliases: tuple[str, ...] = ()
     #: where the platform's moderation and membership settings are, for messages
     how_to: str = ""
+    #: the facts written with their own record (source, date, verified), by key
+    facts: Mapping[str, Fact] = field(default_factory=dict)
     path: str = ""
     line: int = 0
 
-    def min_age(self, country: str) -> int | None:
-        """The platform's minimum age in ``country`` (None: none set by the
-        platform; the school decides)."""
-        return by_country(self.min_ages, country)
+    def fact_record(self, name: str) -> Fact:
+        """Where fact ``name`` comes from: its own record, else the entry's."""
+        return self.facts.get(name) or Fact(self.source, "", self.checked_on, True)
+
+    def unverified(self, country: str | None = None) -> list[str]:
+        """The facts marked as not confirmed (``verified: false``), by key; with a
+        country, its minimum age too (``min-age GB``)."""
+        out = [name for name, fact in self.facts.items() if not fact.verified]
+        for key, ages in sorted(self.min_ages.items()):
+            if any(not a.fact.verified for a in ages) and (country in (None, key)):
+                out.append(f"min-age {key}")
+        return out
+
+    def min_age(self, country: str, on: dt.date | None = None) -> int | None:
+        """The platform's minimum age in ``country`` on ``on`` (default today; None:
+        none set by the platform; the school decides)."""
+        return by_country(self.min_ages, country, on)
+
+    def min_age_fact(self, country: str, on: dt.date | None = None) -> Age | None:
+        """The minimum age in force in ``country`` on ``on``, with its record."""
+        return by_country_fact(self.min_ages, country, on)
+
+    def ages_on(self, on: dt.date | None = None) -> dict[str, int | None]:
+        """Every country key's age in force on ``on`` (for listings)."""
+        on = on or dt.date.today()
+        out: dict[str, int | None] = {}
+        for key, ages in self.min_ages.items():
+            found = age_on(ages, on)
+            if found is not None:
+                out[key] = found.age
+        return out
 
     def fact(self, name: str, account: str | None = None) -> bool:
         """``premoderation``, ``membership-control`` or ``private-groups`` for an
@@ -157,16 +243,35 @@ class Platform:
             return override[name]
         return bool(getattr(self, name.replace("-", "_")))
 
-    def value(self, name: str, *, account: str | None, country: str) -> Any:
+    def value(
+        self,
+        name: str,
+        *,
+        account: str | None,
+        country: str,
+        on: dt.date | None = None,
+    ) -> Any:
         """A catalogue field by its YAML name, as rules read it (``platform.<name>``)."""
         if name == "min-age":
-            return self.min_age(country)
+            return self.min_age(country, on)
+        if name == "min-age-recorded":
+            return self.min_age_fact(country, on) is not None
+        if name == "checked-on":
+            # the date the minimum age in force for the country was checked
+            found = self.min_age_fact(country, on)
+            if found is not None and found.fact.checked_on is not None:
+                return found.fact.checked_on
+            return self.checked_on
         if name in ACCOUNT_FACTS:
             return self.fact(name, account)
         if name == "comment-options":
             return self.comment_options(account)
         if name == "membership-options":
             return self.membership_options(account)
+        if name == "accounts":
+            return list(self.accounts) or None
+        if name == "safest-account":
+            return self.safest_account or None
         return getattr(self, name.replace("-", "_"))
 
     def comment_options(self, account: str | None) -> list[str]:
@@ -187,7 +292,7 @@ class Catalogue:
     """Every known platform by ID, and the files they came from."""
 
     platforms: dict[str, Platform] = field(default_factory=dict)
-    consent_ages: dict[str, int | None] = field(default_factory=dict)
+    consent_ages: dict[str, tuple[Age, ...]] = field(default_factory=dict)
     consent_source: str = ""
     consent_checked_on: dt.date | None = None
     paths: list[Path] = field(default_factory=list)
@@ -223,9 +328,11 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.platforms)
 
-    def min_age(self, platform_id: str, country: str) -> int | None:
-        """The minimum age of ``platform_id`` in ``country`` (None: no platform
-        minimum, the school sets it).
+    def min_age(
+        self, platform_id: str, country: str, on: dt.date | None = None
+    ) -> int | None:
+        """The minimum age of ``platform_id`` in ``country`` on ``on`` (default
+        today; None: no platform minimum, the school sets it).
 
         :raises KeyError: the platform is not in the catalogue.
         """
@@ -235,19 +342,27 @@ class Catalogue:
                 f"{platform_id!r} is not in the platform catalogue; known: "
                 + ", ".join(sorted(self.platforms))
             )
-        return platform.min_age(country)
+        return platform.min_age(country, on)
 
-    def consent_age(self, country: str) -> int | None:
+    def consent_age(self, country: str, on: dt.date | None = None) -> int | None:
         """The digital age of consent in ``country`` (under it, a parent consents)."""
-        return by_country(self.consent_ages, country)
+        return by_country(self.consent_ages, country, on)
+
+    def consent_fact(self, country: str, on: dt.date | None = None) -> Age | None:
+        """The digital age of consent in ``country``, with its record."""
+        return by_country_fact(self.consent_ages, country, on)
 
 
 def _ages(
     value: Any, line: int, where: Where, key: str, *, need_default: bool
-) -> dict[str, int | None]:
+) -> dict[str, tuple[Age, ...]]:
+    """A table of ages: each key a country, EU / EEA or ``default``; each value an
+    age (a whole number, or null where none is set), an age with its record
+    (``{age: 16, from: 2025-12-10, source: ..., address: ..., checked-on: ...,
+    verified: false}``), or a list of those (the ages over time)."""
     mapping = expect_mapping(value, line, where, f"'{key}'")
-    ages: dict[str, int | None] = {}
-    for country, age in mapping.items():
+    ages: dict[str, tuple[Age, ...]] = {}
+    for country, raw in mapping.items():
         at = mapping.key_line(country)
         if not (
             isinstance(country, str)
@@ -261,16 +376,21 @@ def _ages(
                 "country "
                 "code in capitals (e.g. GB, AU) or EU / EEA",
             )
-        if age is not None and (
-            isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 25
-        ):
+        items = raw if isinstance(raw, list) else [raw]
+        if not items:
+            raise where.fail(at, f"'{key}' for {country} is an empty list; give an age")
+        found = [
+            _age(item, mapping.line_of(country), where, f"'{key}' for {country}")
+            for item in items
+        ]
+        starts = [a.start for a in found]
+        if len(set(starts)) != len(starts):
             raise where.fail(
-                mapping.line_of(country),
-                f"'{key}' for {country} is {shown(age)}; it must be an age from 0 to "
-                "25, or "
-                "null where the platform sets none",
+                at,
+                f"'{key}' for {country} has two ages from the same date; give each "
+                "change its own 'from' date",
             )
-        ages[country] = age
+        ages[country] = tuple(sorted(found, key=lambda a: a.start or dt.date.min))
     if need_default and "default" not in ages:
         raise where.fail(
             line,
@@ -280,7 +400,68 @@ def _ages(
     return ages
 
 
+def _check_age(age: Any, line: int, where: Where, what: str) -> int | None:
+    if age is not None and (
+        isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 25
+    ):
+        raise where.fail(
+            line,
+            f"{what} is {shown(age)}; it must be an age from 0 to 25, or null where the "
+            "platform sets none",
+        )
+    return age
+
+
+def _age(value: Any, line: int, where: Where, what: str) -> Age:
+    if not isinstance(value, dict):
+        return Age(_check_age(value, line, where, what))
+    record = expect_mapping(value, line, where, what)
+    sub = where.sub(f"{where.label}, {what.strip(chr(39))}")
+    check_keys(record, sub, ("age",), AGE_RECORD_KEYS[1:], what="an age with its record")
+    start = get_date(record, "from", sub) if "from" in record else None
+    return Age(
+        _check_age(record.get("age"), record.line_of("age"), where, what),
+        start,
+        _record(record, sub),
+    )
+
+
+def _record(record: LocatedDict, where: Where) -> Fact:
+    """The source, address, date and verified flag of a fact's own record."""
+    verified = get_bool(record, "verified", where) if "verified" in record else True
+    checked = get_date(record, "checked-on", where) if "checked-on" in record else None
+    return Fact(
+        source=get_text(record, "source", where) if "source" in record else "",
+        address=get_text(record, "address", where) if "address" in record else "",
+        checked_on=checked,
+        verified=verified,
+    )
+
+
+def _unwrap(entry: LocatedDict, key: str, where: Where) -> tuple[LocatedDict, Fact | None]:
+    """A fact written with its own record (``premoderation: {value: true, source:
+    ..., checked-on: ..., verified: false}``) as a plain ``{key: value}`` mapping and
+    its record; a plain fact as it is, with no record."""
+    value = entry.get(key)
+    if not isinstance(value, dict) or "value" not in value:
+        return entry, None
+    record = expect_mapping(value, entry.line_of(key), where, f"'{key}'")
+    sub = where.sub(f"{where.label}, {key}")
+    check_keys(record, sub, ("value",), FACT_RECORD_KEYS[1:], what="a fact with its record")
+    plain = LocatedDict({key: record["value"]})
+    plain.line = record.line
+    plain.key_lines[key] = record.key_line("value")
+    plain.value_lines[key] = record.line_of("value")
+    return plain, _record(record, sub)
+
+
 def _accounts(value: Any, line: int, where: Where) -> dict[str, dict[str, bool]]:
+    """The kinds of account a platform offers: a list of kinds, or a mapping of each
+    kind to the facts that differ for it (``page: {premoderation: false}``; ``{}``
+    where none differ)."""
+    if isinstance(value, list):
+        value = LocatedDict({kind: LocatedDict() for kind in value})
+        value.line = line
     mapping = expect_mapping(value, line, where, "'accounts'")
     out: dict[str, dict[str, bool]] = {}
     for account, facts in mapping.items():
@@ -291,6 +472,9 @@ def _accounts(value: Any, line: int, where: Where) -> dict[str, dict[str, bool]]
                 f"'accounts' has {shown(account)}{hint(str(account), ACCOUNTS)}; allowed: "
                 + ", ".join(ACCOUNTS),
             )
+        if facts is None:
+            facts = LocatedDict()
+            facts.line = at
         facts = expect_mapping(facts, at, where, f"'accounts' {account}")
         sub = where.sub(f"{where.label}, accounts {account}")
         check_keys(facts, sub, (), ACCOUNT_FACTS, what="an account entry")
@@ -320,6 +504,20 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
         what="an entry changing a known platform" if base else "a new platform entry",
     )
     values: dict[str, Any] = {}
+    records: dict[str, Fact] = dict(base.facts) if base else {}
+    plain = LocatedDict(entry)
+    plain.line = entry.line
+    plain.key_lines.update(entry.key_lines)
+    plain.value_lines.update(entry.value_lines)
+    for key in ("name", "category", "school-controlled", *ACCOUNT_FACTS, "safest-account"):
+        if key in entry:
+            unwrapped, record = _unwrap(entry, key, where)
+            if record is not None:
+                plain[key] = unwrapped[key]
+                plain.key_lines[key] = unwrapped.key_line(key)
+                plain.value_lines[key] = unwrapped.line_of(key)
+                records[key] = record
+    entry = plain
     if "name" in entry:
         values["name"] = get_text(entry, "name", where)
     if "category" in entry:
@@ -349,6 +547,18 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
         for account, facts in accounts.items():
             merged.setdefault(account, {}).update(facts)
         values["accounts"] = merged
+    if "safest-account" in entry:
+        safest = entry.get("safest-account")
+        offered = values.get("accounts") or (base.accounts if base else {})
+        if safest not in ACCOUNTS or (offered and safest not in offered):
+            choices = list(offered) or list(ACCOUNTS)
+            raise where.fail(
+                entry.line_of("safest-account"),
+                f"'safest-account' is {shown(safest)}; it must be one of the kinds the "
+                f"platform offers: {', '.join(choices)}",
+            )
+        values["safest_account"] = safest
+    values["facts"] = records
     values["source"] = get_text(entry, "source", where)
     values["checked_on"] = get_date(entry, "checked-on", where)
     if "notes" in entry:
@@ -421,7 +631,11 @@ def _read_file(path: Path, catalogue: Catalogue) -> None:
             "'digital-consent-age'",
         )
         check_keys(
-            consent, sub, ("ages", "source", "checked-on"), what="'digital-consent-age'"
+            consent,
+            sub,
+            ("ages", "source", "checked-on"),
+            ("address",),
+            what="'digital-consent-age'",
         )
         ages = _ages(
             consent["ages"],
