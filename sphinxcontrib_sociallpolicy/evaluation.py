@@ -98,7 +98,9 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
 def check_platforms(state: ProjectState, catalogue: Any) -> None:
     """A tool's ``:platform:`` must be in the catalogue (built in, or added with
     ``sm_platforms``): an unknown one is an ``sm.option`` warning with the closest
-    names. An alias (``twitter``) is read as the platform it stands for (``x``)."""
+    names. An alias (``twitter``) is read as the platform it stands for (``x``). Its
+    ``:account:`` must be a kind the platform offers, where the catalogue lists
+    them."""
     import difflib
 
     names = catalogue.names()
@@ -109,6 +111,20 @@ def check_platforms(state: ProjectState, catalogue: Any) -> None:
         platform = catalogue.get(written)
         if platform is not None:
             tool.fields["platform"] = platform.id
+            account = tool.fields.get("account")
+            if account and platform.accounts and account not in platform.accounts:
+                safest = (
+                    f"; the safest is {platform.safest_account}"
+                    if platform.safest_account
+                    else ""
+                )
+                warn(
+                    SmWarning.OPTION,
+                    f"sm-tool {tool.id}: :account: {account!r} is not a kind of account "
+                    f"{platform.name} offers; its accounts: "
+                    f"{', '.join(platform.accounts)}{safest}",
+                    (tool.docname, tool.line),
+                )
             continue
         close = difflib.get_close_matches(str(written).lower(), names, n=3, cutoff=0.7)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""

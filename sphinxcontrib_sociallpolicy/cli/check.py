@@ -340,6 +340,15 @@ def _text(state: Any, config: Any, problems: list[Problem], base: Path) -> str:
         for line, message in sorted(by_file[path], key=lambda entry: entry[0]):
             out.append(f"  {line:>4}: {message}")
         out.append("")
+    news = state.evaluation.news
+    if news:
+        policy = state.policy.policy
+        approved = policy.fields.get("approved-on") if policy else ""
+        out.append(f"New or changed since this policy was approved on {approved}:")
+        for r in news:
+            when = r.news.isoformat() if r.news else ""
+            out.append(f"  {r.id} ({r.severity}), {r.news_kind()} {when}: {r.title}")
+        out.append("")
     drafts = state.evaluation.drafts()
     if drafts:
         out.append(state.evaluation.drafts_sentence() + ":")

@@ -35,6 +35,12 @@ def add_parsers(commands: Any) -> None:
         default="table",
         help="output format (default: table)",
     )
+    guidance.add_argument(
+        "--changes-since",
+        metavar="DATE",
+        help="list only the requirements added or changed after DATE (YYYY-MM-DD), "
+        "e.g. the date the policy was last approved",
+    )
     guidance.set_defaults(run=run_guidance)
 
     platforms = commands.add_parser(
@@ -86,10 +92,12 @@ def _packs(name: str | None) -> list[Any]:
         raise UsageError(str(error)) from None
 
 
-def requirement_rows(packs: list[Any]) -> list[dict[str, Any]]:
+def requirement_rows(packs: list[Any], since: Any = None) -> list[dict[str, Any]]:
+    """A row a requirement; with ``since``, only those added or changed after it."""
     rows = []
     for pack in packs:
-        for req in pack.requirements:
+        requirements = pack.changes_since(since) if since else pack.requirements
+        for req in requirements:
             rows.append(
                 {
                     "pack": pack.id,
@@ -100,6 +108,8 @@ def requirement_rows(packs: list[Any]) -> list[dict[str, Any]]:
                     "applies-to": list(req.applies_to),
                     "source": req.source,
                     "text": req.text,
+                    "added": req.added.isoformat() if req.added else None,
+                    "changed": req.changed.isoformat() if req.changed else None,
                 }
             )
     return rows
@@ -118,8 +128,13 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def run_guidance(args: argparse.Namespace) -> int:
+    since = (
+        _date_argument("--changes-since", args.changes_since)
+        if args.changes_since
+        else None
+    )
     packs = _packs(args.pack)
-    rows = requirement_rows(packs)
+    rows = requirement_rows(packs, since)
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "yaml":
@@ -131,6 +146,27 @@ def run_guidance(args: argparse.Namespace) -> int:
             print(f"{pack.id}: {pack.title} (version {pack.version})")
             print(f"  source: {pack.source}")
             print()
+        if since:
+            sys.stdout.write(
+                _table(
+                    ["ID", "SEVERITY", "WHAT", "DATE", "TITLE"],
+                    [
+                        [
+                            r["id"],
+                            r["severity"],
+                            "changed" if r["changed"] else "added",
+                            r["changed"] or r["added"],
+                            r["title"],
+                        ]
+                        for r in rows
+                    ],
+                )
+            )
+            print(
+                f"\n{len(rows)} requirement{'s' if len(rows) != 1 else ''} added or "
+                f"changed after {since.isoformat()}."
+            )
+            return EXIT_OK
         sys.stdout.write(
             _table(
                 ["ID", "SEVERITY", "TITLE", "SOURCE"],

@@ -64,6 +64,27 @@ def build(
     )
     out.append(nodes.paragraph(text=checked))
 
+    if evaluation.news:
+        approved = (
+            state.policy.policy.fields.get("approved-on") if state.policy.policy else ""
+        )
+        news = nodes.paragraph(classes=["sm-news"])
+        news += nodes.strong(
+            "New or changed since this policy was approved",
+            "New or changed since this policy was approved",
+        )
+        news += nodes.Text(f" (on {approved}): review the policy against each.")
+        items = nodes.bullet_list(classes=["sm-news-list"])
+        for requirement in evaluation.news:
+            entry = nodes.paragraph()
+            entry += ref(requirement.id)
+            when = requirement.news.isoformat() if requirement.news else ""
+            entry += nodes.Text(
+                f" {requirement.title} ({requirement.news_kind()} {when}; "
+                f"{requirement.severity})"
+            )
+            items += nodes.list_item("", entry)
+        out.extend([news, items])
     counts: Counter[tuple[str, str]] = Counter(
         (f.severity, f.status) for f in state.findings
     )
