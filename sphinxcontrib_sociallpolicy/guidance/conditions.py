@@ -301,6 +301,12 @@ class Mentions(Condition):
         text = text.lower()
         return any(word in text for word in self.words)
 
+    def why(self, item: Item, ctx: Context) -> str | None:
+        shown = ", ".join(repr(w) for w in self.words[:6])
+        more = ", ..." if len(self.words) > 6 else ""
+        field = self.ref.text if self.ref.text != "content" else "description"
+        return f"has no {field} that mentions any of {shown}{more}"
+
 
 class Operand:
     """One side of ``compare``: a field, ``today`` or a literal, optionally with whole

@@ -431,6 +431,17 @@ def merge_labelled(sentences: list[str]) -> list[str]:
     return out
 
 
+def _any_part_applies(requirement: Requirement, item: Item, ctx: Context) -> bool:
+    """Whether at least one part of ``requirement`` applies to ``item`` (a part
+    without ``when`` always does)."""
+    mark, notes = len(ctx.evidence), len(ctx.notes)
+    try:
+        return any(p.when is None or p.when.test(item, ctx) for p in requirement.parts)
+    finally:
+        del ctx.evidence[mark:]
+        del ctx.notes[notes:]
+
+
 def _basis(evidence: tuple[str, ...], policy: Policy) -> Basis:
     """``attested`` when a control or document stands for the result, else
     ``checked`` (decided from facts on the item, its linked risks or the
@@ -508,6 +519,14 @@ def evaluate(
                     raw.append((index, item, None, ()))
                     continue
                 ok = check.test(item, ctx)
+                if (
+                    ok
+                    and requirement.parts
+                    and not _any_part_applies(requirement, item, ctx)
+                ):
+                    # every part was for other cases: the requirement does not apply
+                    raw.append((index, item, None, ()))
+                    continue
                 raw.append((index, item, ok, tuple(dict.fromkeys(ctx.evidence))))
                 if ok:
                     continue
@@ -558,7 +577,9 @@ def evaluate(
             (
                 r
                 for r in active
-                if r.id not in ENGINE_RULE_IDS and r.news is not None and r.news > approved
+                if r.id not in ENGINE_RULE_IDS
+                and r.news is not None
+                and approved < r.news <= today
             ),
             key=lambda r: (r.news or approved, r.id),
         )

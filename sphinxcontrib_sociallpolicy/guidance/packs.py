@@ -65,6 +65,7 @@ from .checks import (
     check_keys,
     expect_list,
     expect_mapping,
+    get_bool,
     get_date,
     get_text,
     hint,
@@ -94,6 +95,10 @@ THEMES: dict[str, str] = {
     "moderation": "MOD_",
     "images": "IMG_",
     "escalation": "ESC_",
+    "filtering": "FM_",
+    "phones": "PHONES_",
+    "data": "DATA_",
+    "ai": "AI_",
     "references": "REF_",
     "other": "",
 }
@@ -103,7 +108,17 @@ PACK_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PACK_REQUIRED = ("pack", "title", "source", "version", "requirements")
 _PACK_OPTIONAL = ("description", "first-released")
 _REQ_REQUIRED = ("id", "title", "text", "severity", "source", "theme", "applies-to")
-_REQ_OPTIONAL = ("when", "check", "parts", "message", "fix", "added", "changed")
+_REQ_OPTIONAL = (
+    "when",
+    "check",
+    "parts",
+    "message",
+    "fix",
+    "added",
+    "changed",
+    "checked-on",
+    "verified",
+)
 _PART_KEYS = ("when", "check", "message", "fix")
 
 
@@ -146,6 +161,9 @@ class Requirement:
     #: when it was added to its pack, and when its meaning last changed there
     added: dt.date | None = None
     changed: dt.date | None = None
+    #: when its source was last checked, and whether it could be confirmed there
+    checked_on: dt.date | None = None
+    verified: bool = True
     #: the date it became news for a policy approved before it: ``changed``, else
     #: ``added`` when that is after the pack's first release (None: part of the
     #: pack's first release, unchanged since)
@@ -340,6 +358,8 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
         line=entry.line,
         when_data=to_plain(entry["when"]) if "when" in entry else None,
         added=get_date(entry, "added", where) if "added" in entry else None,
+        checked_on=get_date(entry, "checked-on", where) if "checked-on" in entry else None,
+        verified=get_bool(entry, "verified", where) if "verified" in entry else True,
         changed=get_date(entry, "changed", where) if "changed" in entry else None,
         check_data=(
             to_plain(entry["check"])

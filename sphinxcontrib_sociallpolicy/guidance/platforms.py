@@ -83,6 +83,10 @@ CATEGORIES = (
     "blog",
     "wiki",
     "website",
+    "forum",
+    "live-streaming",
+    "gaming",
+    "generative-ai",
 )
 
 EU_MEMBERS = frozenset(

@@ -68,12 +68,14 @@ def test_results_cover_every_requirement_and_item() -> None:
     for rule in ("GOV_SLT_APPROVAL", "AGE_MIN_AGE", "IMG_CONSENT_NO_ID"):
         assert set(coverage[rule]) == set(tools)
     # REF_CURRENT applies to the policy, tools, controls, risks and documents
-    assert len(coverage["REF_CURRENT"]) == 1 + 2 + 17 + 2 + 7
+    assert len(coverage["REF_CURRENT"]) == 1 + 2 + 19 + 2 + 8
     # evidence: the controls that met a rule
     met = [r for r in result.results if r.rule == "IMG_CONSENT_NO_ID"]
     assert {r.evidence for r in met} == {("CTRL_IMAGE_CONSENT",)}
-    consent = [r for r in result.results if r.rule == "AGE_CONSENT" and r.status == "met"]
-    assert [r.evidence for r in consent] == [("CTRL_PARENTAL_CONSENT",)]
+    suitable = [
+        r for r in result.results if r.rule == "AGE_EDU_APPROPRIATE" and r.status == "met"
+    ]
+    assert [(r.item, r.basis) for r in suitable] == [("TOOL_LEARNING_PLATFORM", "checked")]
     assert result.summary()["open_by_severity"] == {"must": 1, "should": 0, "may": 0}
 
 
@@ -413,7 +415,11 @@ def test_without_sm_policy_policy_rules_still_report() -> None:
         "ESC_DSL_ROUTE",
     }
     assert all((f.docname, f.source, f.line) == ("", "", 0) for f in policy_findings)
-    # tools for pupils need the pupils' ages from the (missing) policy
-    assert ("GOV_AUDIENCE", "TOOL_LEARNING_PLATFORM") in {
+    # tools for pupils need the pupils' ages from the (missing) policy: reported once,
+    # by the rule that needs them
+    assert ("AGE_MIN_AGE", "TOOL_LEARNING_PLATFORM") in {
+        (f.rule, f.item) for f in result.findings
+    }
+    assert ("GOV_AUDIENCE", "TOOL_LEARNING_PLATFORM") not in {
         (f.rule, f.item) for f in result.findings
     }

@@ -234,9 +234,14 @@ def test_out_of_date_training_says_which_and_when() -> None:
 
 def test_satisfies_with_an_empty_control_does_not_attest() -> None:
     result = run(
-        {"change": {"CTRL_PARENTAL_CONSENT": {"owner": None}}},
+        {
+            "change": {
+                "CTRL_PARENTAL_CONSENT": {"owner": None},
+                "TOOL_LEARNING_PLATFORM": {"lawful-basis": "consent"},
+            }
+        },
     )
-    assert open_rules(result, "TOOL_LEARNING_PLATFORM") == ["AGE_CONSENT"]
+    assert open_rules(result, "TOOL_LEARNING_PLATFORM") == ["DATA_LAWFUL_BASIS"]
 
 
 # --- drafts -----------------------------------------------------------------------
@@ -441,7 +446,7 @@ def test_findings_on_one_line_are_must_should_may() -> None:
                     "comments": "open",  # MOD_PREMODERATION, must
                 }
             },
-            "remove": ["CTRL_CONSULTATION"],  # GOV_DEMAND, may
+            "remove": ["CTRL_FOLLOWER_AUDIT"],  # MOD_FOLLOWER_AUDIT, may
         }
     )
     on_tool = [
