@@ -239,3 +239,18 @@ def test_a_reader_that_stops_early_is_no_traceback():
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.wait(timeout=60)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_guidance_changes_since(capsys):
+    assert main(["guidance", "uk-online-safety", "--changes-since", "2026-11-30"]) == 0
+    out = capsys.readouterr().out
+    assert "ID" in out and "WHAT" in out and "DATE" in out
+    assert "IMG_PUBLIC_FACES" in out and "added" in out and "2026-12-02" in out
+    assert "GOV_SLT_APPROVAL" not in out
+    assert "requirements added or changed after 2026-11-30." in out
+    assert main(["guidance", "--changes-since", "2026-12-02", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["guidance", "--changes-since", "soon"]) == 2
+    assert "--changes-since 'soon' is not a date written YYYY-MM-DD" in (
+        capsys.readouterr().err
+    )

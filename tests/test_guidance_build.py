@@ -86,7 +86,7 @@ def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(
         ("SRC/index.rst:4", "[sm.gov_review_cycle]"),
         ("SRC/tools.rst:4", "[sm.acc_school_email]"),
         ("SRC/tools.rst:4", "[sm.mod_premoderation]"),
-        ("SRC/tools.rst:24", "[sm.gov_risk_assessed]"),
+        ("SRC/tools.rst:27", "[sm.gov_risk_assessed]"),
     ]
     text = "\n".join(warnings_of(app))
     assert (
@@ -241,7 +241,7 @@ def test_project_pack_and_editing_it_rebuilds_tables(policy: Path, tmp_path: Pat
     )
     out = tmp_path / "incremental"
     first = build(policy, out)
-    assert rules(first) == [("SRC/tools.rst:24", "[sm.trust_justified]")]
+    assert rules(first) == [("SRC/tools.rst:27", "[sm.trust_justified]")]
     # edit the pack only: the severity drops to may; the appendix and tables follow
     (policy / "trust.yaml").write_text(
         LOCAL_PACK.replace("severity: must", "severity: may"), "utf-8"

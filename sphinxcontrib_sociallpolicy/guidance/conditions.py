@@ -298,14 +298,10 @@ class Mentions(Condition):
         if not is_present(value):
             return False
         text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
-        text = text.lower()
+        # words wrapped across lines in the source still count as written together
+        text = " ".join(text.split()).lower()
         return any(word in text for word in self.words)
 
-    def why(self, item: Item, ctx: Context) -> str | None:
-        shown = ", ".join(repr(w) for w in self.words[:6])
-        more = ", ..." if len(self.words) > 6 else ""
-        field = self.ref.text if self.ref.text != "content" else "description"
-        return f"has no {field} that mentions any of {shown}{more}"
 
 
 class Operand:
@@ -478,15 +474,13 @@ class Linked(Condition):
             del ctx.notes[notes:]
             ctx.cache[key] = cached
         if not cached:
+            # say why where it can be said simply (a date, a missing field); what a
+            # description lacks is for the requirement's own message to say
             reason = self.where.why(candidate, ctx)
-            kind = candidate.fields.get("kind")
-            label = f"{candidate.id} ({kind})" if kind else candidate.id
-            ctx.notes.append(
-                f"{label} was not counted: it {reason}."
-                if reason
-                else f"{label} was not counted: it does not meet what the requirement "
-                "asks of it."
-            )
+            if reason:
+                kind = candidate.fields.get("kind")
+                label = f"{candidate.id} ({kind})" if kind else candidate.id
+                ctx.notes.append(f"{label} was not counted: it {reason}.")
         return cached
 
     def test(self, item: Item, ctx: Context) -> bool:

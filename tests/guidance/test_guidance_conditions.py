@@ -471,3 +471,9 @@ def test_malformed_conditions(text: str, kinds: tuple[str, ...], error: str) -> 
         compile_text(text, kinds)
     assert error in str(info.value)
     assert str(info.value).startswith("test.yaml:1: requirement TEST: ")
+
+
+def test_mentions_reads_words_wrapped_across_lines() -> None:
+    tool = {**TOOL, "content": "Staff are trained in using social\n   media every year."}
+    assert holds("mentions: {content: [social media]}", POLICY, tool)
+    assert not holds("mentions: {content: [social medias]}", POLICY, tool)

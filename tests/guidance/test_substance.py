@@ -516,3 +516,41 @@ def test_an_unknown_platform_is_named_not_dated() -> None:
         "'Tool Odd' is on friendface, which is not in the platform catalogue, so its "
         "minimum ages cannot be checked."
     )
+
+
+# --- guidance drift -----------------------------------------------------------------
+
+
+def test_guidance_changed_since_the_policy_was_approved() -> None:
+    after = dt.date(2026, 12, 10)
+    result = run({}, today=after)
+    drift = [f for f in result.findings if f.rule == "GUIDANCE_CHANGED"]
+    assert len(drift) == 1 and drift[0].item == "POLICY" and drift[0].severity == "should"
+    news = {r.id for r in result.news}
+    assert {"IMG_PUBLIC_FACES", "PHONES_POLICY", "DATA_LAWFUL_BASIS"} <= news
+    assert "GOV_REVIEW_CYCLE" not in news  # part of the first release, unchanged
+    assert drift[0].message.startswith(
+        "New or changed since this policy was approved on 2026-09-01: "
+    )
+    assert "IMG_PUBLIC_FACES (added 2026-12-02: " in drift[0].message
+    assert "GOV_LINKED_POLICIES (changed 2026-12-02: " in drift[0].message
+    # approved after the changes: nothing new
+    again = run({"change": {"POLICY": {"approved-on": "2026-12-05"}}}, today=after)
+    assert not [f for f in again.findings if f.rule == "GUIDANCE_CHANGED"]
+    assert again.news == []
+    # a change dated after the build date is not yet news
+    before = run({}, today=dt.date(2026, 12, 1))
+    assert before.news == []
+
+
+def test_every_builtin_requirement_is_dated() -> None:
+    for pack in PACKS:
+        assert pack.first_released == dt.date(2026, 11, 24), pack.id
+        for requirement in pack.requirements:
+            assert requirement.added is not None, requirement.id
+            if requirement.changed is not None:
+                assert requirement.changed >= requirement.added, requirement.id
+    uk = next(p for p in PACKS if p.id == "uk-online-safety")
+    changes = [r.id for r in uk.changes_since(dt.date(2026, 11, 30))]
+    assert "FM_REVIEW" in changes and "GOV_SLT_APPROVAL" not in changes
+    assert uk.changes_since(dt.date(2026, 12, 2)) == []
