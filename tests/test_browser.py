@@ -67,7 +67,28 @@ def browser_or_skip():
         "--window-size=1280,1600",
     ):
         options.add_argument(flag)
+    # a profile of its own: two browsers started at once (tests run side by side)
+    # must not share one
+    import tempfile
+
+    profile = tempfile.mkdtemp(prefix="sm-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
     return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+def load(driver, page: Path) -> None:
+    """Open ``page`` and wait until it has loaded (the script runs on the page, not
+    on the blank one before it)."""
+    import time
+
+    driver.get(page.as_uri())
+    for _ in range(50):
+        if driver.execute_script(
+            "return document.readyState === 'complete' && location.href"
+        ) == page.as_uri():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the browser did not load {page}")
 
 
 def build_html(src: Path, out: Path, *options: str) -> None:
@@ -89,7 +110,7 @@ def assert_tables_fit(page: Path, tables: list[str], shot: str) -> None:
     try:
         for width in (1280, 800):
             driver.set_window_size(width, 1600)
-            driver.get(page.as_uri())
+            load(driver, page)
             report = driver.execute_script(CHECK_TABLES, tables)
             SHOTS.mkdir(exist_ok=True)
             driver.save_screenshot(str(SHOTS / f"{shot}-{width}.png"))
