@@ -137,21 +137,23 @@ def test_resolve_builtin_packs_merges_shared_ids() -> None:
     packs = resolve_packs(["kent-2010", "uk-online-safety"], HERE)
     kent, uk = packs
     ids = [r.id for r in requirements_of(packs)]
-    assert len(ids) == len(set(ids)) == 39
+    assert len(ids) == len(set(ids)) == 46
     # the first pack keeps a shared rule, with the other pack's source recorded
     slt = kent.get("GOV_SLT_APPROVAL")
     assert slt is not None and slt.pack == "kent-2010"
     assert slt.sources() == [
         "Kent CC 2010, para 1, sentence 3; para 2, sentence 1",
-        'Kent CC 2010, para 2; Kent e-Safety policy template (2016) s3.3 ("written '
-        'approval from the Leadership Team")',
+        "Kent CC 2010, para 2; LGfL online-safety policy template "
+        "(https://safepolicies.lgfl.net) and SWGfL online-safety policy templates "
+        "(https://swgfl.org.uk); first set out in Kent's 2016 draft template, since "
+        "withdrawn",
     ]
     assert uk.get("GOV_SLT_APPROVAL") is None
     assert "GOV_SLT_APPROVAL" in uk.shared and len(uk.shared) == 22
-    assert len(uk.requirements) == 15
+    assert len(uk.requirements) == 22
     # the other order: the UK pack keeps them
     packs = resolve_packs(["uk-online-safety", "kent-2010"], HERE)
-    assert len(packs[0].requirements) == 37
+    assert len(packs[0].requirements) == 44
     assert [r.id for r in packs[1].requirements] == [
         "MOD_KEPT_UP_TO_DATE",
         "GOV_SEEK_ADVICE",
@@ -209,7 +211,7 @@ def test_two_files_with_one_pack_id(tmp_path: Path) -> None:
 def test_merge_packs_is_idempotent() -> None:
     packs = resolve_packs(["kent-2010", "uk-online-safety"], HERE)
     again = merge_packs(packs)
-    assert [len(p.requirements) for p in again] == [24, 15]
+    assert [len(p.requirements) for p in again] == [24, 22]
 
 
 def test_load_pack_is_cached_until_the_file_changes(tmp_path: Path) -> None:
@@ -219,7 +221,7 @@ def test_load_pack_is_cached_until_the_file_changes(tmp_path: Path) -> None:
     first = load_pack(path)
     assert load_pack(path) is first
     path.write_text(
-        text.replace('version: "2026.11"', 'version: "2027.1"'), encoding="utf-8"
+        text.replace('version: "2026.12"', 'version: "2027.1"'), encoding="utf-8"
     )
     assert load_pack(path).version == "2027.1"
 
@@ -235,8 +237,13 @@ def test_packs_pickle() -> None:
 DOMAIN_PLATFORMS = (
     "facebook instagram threads x youtube youtube-kids tiktok snapchat whatsapp telegram "
     "discord pinterest linkedin bluesky mastodon padlet seesaw classdojo google-classroom "
-    "microsoft-teams blog wiki learning-platform school-website"
+    "microsoft-teams blog wiki learning-platform school-website "
+    "roblox tapestry reddit twitch kick"
 ).split()
+#: the entries not re-researched on 2026-12-02 (generic school-run tools)
+NOT_RECHECKED = {"blog", "wiki", "learning-platform", "school-website"}
+#: a build date after every dated change in the catalogue
+TODAY = dt.date(2026, 12, 2)
 
 
 def test_builtin_catalogue_has_every_domain_platform() -> None:
@@ -244,32 +251,51 @@ def test_builtin_catalogue_has_every_domain_platform() -> None:
     assert sorted(p.id for p in catalogue) == sorted(DOMAIN_PLATFORMS)
     assert catalogue.paths == [BUILTIN_CATALOGUE]
     for platform in catalogue:
-        assert platform.source and platform.checked_on == dt.date(2026, 11, 24)
+        expected = (
+            dt.date(2026, 11, 24) if platform.id in NOT_RECHECKED else dt.date(2026, 12, 2)
+        )
+        assert platform.source and platform.checked_on == expected, platform.id
         assert "default" in platform.min_ages
+    new = {p: catalogue.platforms[p].category for p in ("roblox", "tapestry", "reddit")}
+    assert new == {"roblox": "gaming", "tapestry": "class-journal", "reddit": "forum"}
+    assert catalogue.platforms["twitch"].category == "live-streaming"
+    assert catalogue.platforms["kick"].category == "live-streaming"
 
 
 @pytest.mark.parametrize(
     ("platform", "country", "age"),
     [
         ("facebook", "GB", 13),
+        ("facebook", "AU", 16),
         ("youtube", "GB", 13),
-        ("youtube", "DE", 14),  # EEA terms
-        ("youtube", "NO", 14),  # EEA, not EU
+        ("youtube", "DE", 16),  # Google Account age, not a single EEA age
+        ("youtube", "FR", 15),
+        ("youtube", "AT", 14),
+        ("youtube", "BE", 13),  # not listed by Google
+        ("youtube", "NO", 13),  # EEA, not listed by Google
         ("youtube", "US", 13),
+        ("youtube", "AU", 16),
         ("tiktok", "AU", 16),
         ("tiktok", "GB", 13),
         ("whatsapp", "GB", 13),
         ("whatsapp", "FR", 13),
+        ("whatsapp", "AU", 13),  # not age-restricted in Australia
         ("telegram", "GB", 18),
         ("telegram", "IT", 18),
         ("telegram", "AU", 18),
+        ("telegram", "US", None),  # no stated minimum outside the EU, UK and AU
+        ("telegram", "NO", None),  # EEA but not EU
         ("linkedin", "GB", 16),
+        ("kick", "DE", 16),
+        ("kick", "US", 13),
+        ("roblox", "GB", 5),
+        ("roblox", "US", None),
         ("seesaw", "GB", None),
         ("learning-platform", "GB", None),
     ],
 )
 def test_min_age_by_country(platform: str, country: str, age: int | None) -> None:
-    assert load_catalogue().min_age(platform, country) == age
+    assert load_catalogue().min_age(platform, country, TODAY) == age
 
 
 def test_min_age_unknown_platform() -> None:
@@ -278,36 +304,72 @@ def test_min_age_unknown_platform() -> None:
 
 
 def test_unchecked_facts_carry_notes() -> None:
+    """A fact that could not be confirmed is written `verified: false` and the
+    entry's notes say what is not verified; confirmed facts are not flagged."""
     catalogue = load_catalogue()
-    for platform_id in (
-        "facebook",
+    flagged = {p.id: p.unverified() for p in catalogue if p.unverified()}
+    assert set(flagged) == {
+        "instagram",
         "threads",
+        "x",
+        "youtube",
         "tiktok",
         "snapchat",
         "whatsapp",
+        "telegram",
         "discord",
-        "pinterest",
-        "linkedin",
-        "classdojo",
-        "google-classroom",
         "mastodon",
-    ):
-        assert "not verified" in catalogue.platforms[platform_id].notes, platform_id
+        "padlet",
+        "seesaw",
+        "google-classroom",
+        "microsoft-teams",
+        "roblox",
+        "reddit",
+        "kick",
+    }
+    for platform_id in flagged:
+        assert "not verified" in catalogue.platforms[platform_id].notes.lower(), platform_id
+    # confirmed by the 2026-12-02 research: no longer flagged
+    for platform_id in ("facebook", "pinterest", "linkedin", "classdojo", "bluesky"):
+        assert catalogue.platforms[platform_id].unverified() == [], platform_id
+        assert "not verified" not in catalogue.platforms[platform_id].notes.lower()
+    assert flagged["google-classroom"] == [
+        "premoderation",
+        "membership-control",
+        "private-groups",
+    ]
+    assert flagged["padlet"] == ["min-age default"]
 
 
 def test_account_kinds_change_facts() -> None:
-    facebook = load_catalogue().platforms["facebook"]
+    catalogue = load_catalogue()
+    facebook = catalogue.platforms["facebook"]
+    assert list(facebook.accounts) == ["page", "group"]
+    assert facebook.safest_account == "group"
     assert facebook.fact("premoderation", "group") is True
     assert facebook.fact("premoderation", "page") is False
     assert facebook.fact("membership-control", "page") is False
+    assert facebook.fact("membership-control", "group") is True
     assert facebook.fact("membership-control", None) is True
+    linkedin = catalogue.platforms["linkedin"]
+    assert linkedin.fact("premoderation", "group") is True
+    assert linkedin.fact("membership-control", "group") is True
+    assert linkedin.fact("premoderation", "page") is False
+    assert linkedin.fact("membership-control", "page") is False
+    pinterest = catalogue.platforms["pinterest"]
+    assert pinterest.fact("membership-control", "group") is True
+    assert pinterest.fact("membership-control", "profile") is False
 
 
 def test_consent_ages() -> None:
     catalogue = load_catalogue()
-    assert [
-        catalogue.consent_age(c) for c in ("GB", "BE", "AT", "FR", "IE", "DE", "US", "JP")
-    ] == [13, 13, 14, 15, 16, 16, 13, 16]
+    expected = {"GB": 13, "BE": 13, "AT": 14, "FR": 15, "IE": 16, "DE": 16, "US": 13}
+    expected |= {"JP": 16, "DK": 15, "SI": 15, "ES": 14, "NO": 13, "IS": 13, "LI": 16}
+    assert {c: catalogue.consent_age(c, TODAY) for c in expected} == expected
+    # Denmark raised its age from 13 to 15 on 1 January 2024
+    assert catalogue.consent_age("DK", dt.date(2023, 12, 31)) == 13
+    assert catalogue.consent_age("DK", dt.date(2024, 1, 1)) == 15
+    assert catalogue.consent_checked_on == dt.date(2026, 12, 2)
 
 
 def test_project_file_adds_and_overrides(tmp_path: Path) -> None:
@@ -346,7 +408,9 @@ def test_project_file_adds_and_overrides(tmp_path: Path) -> None:
     assert "own server" in mastodon.notes
     assert (mastodon.path, mastodon.line) == (str(extra), 2)
     youtube = catalogue.platforms["youtube"]
-    assert [youtube.min_age(c) for c in ("GB", "DE", "AU")] == [13, 14, 16]
+    assert [youtube.min_age(c, TODAY) for c in ("GB", "DE", "AU")] == [13, 16, 16]
+    # a plain override has no start date: it applies on any date
+    assert youtube.min_age("AU", dt.date(2025, 1, 1)) == 16
     assert youtube.checked_on == dt.date(2026, 11, 1)
     assert catalogue.min_age("oakfield-radio", "GB") is None
     assert len(catalogue) == len(DOMAIN_PLATFORMS) + 1
