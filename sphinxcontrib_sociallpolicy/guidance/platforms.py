@@ -215,9 +215,16 @@ class Platform:
         """The facts marked as not confirmed (``verified: false``), by key; with a
         country, its minimum age too (``min-age GB``)."""
         out = [name for name, fact in self.facts.items() if not fact.verified]
-        for key, ages in sorted(self.min_ages.items()):
-            if any(not a.fact.verified for a in ages) and (country in (None, key)):
-                out.append(f"min-age {key}")
+        if country is None:
+            for key, ages in sorted(self.min_ages.items()):
+                if any(not a.fact.verified for a in ages):
+                    out.append(f"min-age {key}")
+        else:
+            # the age that applies in the country, wherever it is written (its own
+            # entry, EU / EEA, or the default)
+            found = self.min_age_fact(country)
+            if found is not None and not found.fact.verified:
+                out.append("min-age")
         return out
 
     def min_age(self, country: str, on: dt.date | None = None) -> int | None:

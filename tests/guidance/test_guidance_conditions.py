@@ -118,7 +118,7 @@ def holds(
         ("within-months: {approved-on: 3}", True),
         ("within-months: {approved-on: 2}", False),
         ("within-months: {approved-on: policy.review-cycle}", True),
-        ("within-months: {platform.checked-on: 12}", True),
+        ("compare: platform.checked-on >= today - 12 months", True),
         ("within-months: {next-review: 12}", False),
         ("not: {present: owner}", True),
         ("not: {equals: {platform.school-controlled: true}}", True),
@@ -138,10 +138,11 @@ def test_operators(text: str, expected: bool) -> None:
 
 def test_min_age_uses_the_policys_country_then_the_default() -> None:
     youtube = {**TOOL, "platform": "youtube", "account": "channel"}
-    condition = "compare: platform.min-age == 14"
+    condition = "compare: platform.min-age == 15"
     assert not holds(condition, POLICY, youtube)  # GB: 13
-    assert holds(condition, {**POLICY, "country": "DE"}, youtube)  # EEA: 14
-    assert holds(condition, POLICY, youtube, country="FR")  # sm_country default
+    assert holds(condition, {**POLICY, "country": "FR"}, youtube)  # Google: FR 15
+    assert not holds(condition, {**POLICY, "country": "DE"}, youtube)  # DE 16
+    assert holds(condition, {**POLICY, "country": None}, youtube, country="FR")
     assert not holds(condition, {**POLICY, "country": "GB"}, youtube, country="FR")
 
 
