@@ -110,6 +110,8 @@ def requirement_rows(packs: list[Any], since: Any = None) -> list[dict[str, Any]
                     "text": req.text,
                     "added": req.added.isoformat() if req.added else None,
                     "changed": req.changed.isoformat() if req.changed else None,
+                    "checked-on": req.checked_on.isoformat() if req.checked_on else None,
+                    "verified": req.verified,
                 }
             )
     return rows
