@@ -91,8 +91,8 @@ def test_planted_gaps_are_reported_at_their_lines_and_nothing_else(
     text = "\n".join(warnings_of(app))
     assert (
         "MOD_PREMODERATION (must) TOOL_FACEBOOK_GROUP: 'Parents' Facebook group' is on "
-        "Facebook, which the school does not control, and its comments and members' posts are not "
-        "held for approval" in text
+        "Facebook, which the school does not control, and its comments and members' "
+        "posts are not held for approval" in text
     )
     report = json.loads((Path(app.outdir) / "sm-report.json").read_text("utf-8"))
     assert report["summary"]["passed"] is False

@@ -168,7 +168,9 @@ def test_rule_regression_cases(pack_id: str, rule_id: str, n: int) -> None:
         target = case["item"]
         on_target = [f.message for f in mine if f.item == target]
         assert on_target == [], (case["why"], on_target)
-        on_item = {r.status for r in result.results if r.rule == rule_id and r.item == target}
+        on_item = {
+            r.status for r in result.results if r.rule == rule_id and r.item == target
+        }
         assert on_item == {"not-applicable"}, case["why"]
     else:
         found = [f for f in mine if f.item == case["finding"]]
