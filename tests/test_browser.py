@@ -83,9 +83,12 @@ def load(driver, page: Path) -> None:
 
     driver.get(page.as_uri())
     for _ in range(50):
-        if driver.execute_script(
-            "return document.readyState === 'complete' && location.href"
-        ) == page.as_uri():
+        if (
+            driver.execute_script(
+                "return document.readyState === 'complete' && location.href"
+            )
+            == page.as_uri()
+        ):
             return
         time.sleep(0.1)
     raise AssertionError(f"the browser did not load {page}")

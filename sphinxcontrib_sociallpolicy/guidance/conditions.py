@@ -303,7 +303,6 @@ class Mentions(Condition):
         return any(word in text for word in self.words)
 
 
-
 class Operand:
     """One side of ``compare``: a field, ``today`` or a literal, optionally with whole
     months added or taken away."""
