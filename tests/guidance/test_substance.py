@@ -554,3 +554,15 @@ def test_every_builtin_requirement_is_dated() -> None:
     changes = [r.id for r in uk.changes_since(dt.date(2026, 11, 30))]
     assert "FM_REVIEW" in changes and "GOV_SLT_APPROVAL" not in changes
     assert uk.changes_since(dt.date(2026, 12, 2)) == []
+
+
+def test_every_new_or_changed_requirement_has_its_check_date() -> None:
+    for pack in PACKS:
+        for requirement in pack.requirements:
+            if requirement.news is not None:
+                assert requirement.checked_on is not None, requirement.id
+                assert requirement.checked_on >= requirement.news, requirement.id
+                assert requirement.source.strip(), requirement.id
+    unverified = sorted(r.id for pack in PACKS for r in pack.requirements if not r.verified)
+    # the Early Warning Working Group's own document could not be found
+    assert unverified == ["IMG_PUBLIC_FACES"]
