@@ -118,9 +118,26 @@ class GuidanceDirective(SphinxDirective):
             REQUIREMENT, req.id, req.title, fields, [nodes.paragraph(text=req.text)]
         )
         facts = next(block.findall(nodes.field_list))
+        dates = "; ".join(
+            text
+            for text in (
+                f"added {req.added.isoformat()}" if req.added else "",
+                f"changed {req.changed.isoformat()}" if req.changed else "",
+                f"source checked {req.checked_on.isoformat()}" if req.checked_on else "",
+            )
+            if text
+        )
         extra = [
             ("Applies to", ", ".join(req.applies_to)),
             ("How to meet it", req.fix.text),
+            ("Dates", dates),
+            (
+                "Not confirmed",
+                ""
+                if req.verified
+                else "the source of this requirement could not be confirmed when it "
+                "was last checked (see its source)",
+            ),
         ]
         for name, value in extra:
             if value:

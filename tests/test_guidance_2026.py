@@ -140,3 +140,19 @@ def test_what_changed_since_the_policy_was_approved(tmp_path: Path, capsys, monk
     app = build(src, tmp_path / "out2", sm_today="2026-12-02")
     html = (Path(app.outdir) / "index.html").read_text("utf-8")
     assert "New or changed since this policy was approved" not in html
+
+
+def test_sm_guidance_shows_each_requirements_dates_and_unconfirmed_sources(tmp_path: Path):
+    src = project(tmp_path, country="GB", platform="learning-platform", account="class")
+    (src / "index.rst").write_text(
+        (src / "index.rst").read_text("utf-8") + "\n.. sm-guidance::\n", "utf-8"
+    )
+    app = build(src, tmp_path / "out", sm_today="2026-12-02")
+    html = (Path(app.outdir) / "index.html").read_text("utf-8")
+    faces = html[html.index('id="IMG_PUBLIC_FACES"') :]
+    faces = faces[: faces.index("</div>")]
+    assert "added 2026-12-02; source checked 2026-12-02" in faces
+    assert "could not be confirmed" in faces
+    approval = html[html.index('id="GOV_SLT_APPROVAL"') :]
+    approval = approval[: approval.index("</div>")]
+    assert "added 2026-11-24" in approval and "could not be confirmed" not in approval
