@@ -6,7 +6,10 @@ four registers with a row for every item, and make a PDF whose tables fit the pa
 And it must pass honestly: every safeguard and school document it relies on has
 substance (a description, an owner, and a recent date for training and checks), the
 school's policies are ``sm-document`` items, nothing is a draft, and taking away a
-document, an owner or a date makes the check fail.
+document, an owner or a date makes the check fail. It records the facts the guidance
+of December 2026 asks of each tool (what its images show, its lawful basis, the date
+of its impact assessment, an account its platform offers), and it was re-approved
+after the latest change to its guidance, so nothing is news to it.
 
 ``sm_today`` is pinned through ``confoverrides`` / ``-D`` (the example's conf.py leaves
 it unset, so a real build checks against the build date), so these tests never rot.
@@ -30,10 +33,16 @@ from sm_testing import REPO, build_pdf, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 import sphinxcontrib_sociallpolicy
-from sphinxcontrib_sociallpolicy.schema import FREQUENCY_DAYS, RECURRING_KINDS
+from sphinxcontrib_sociallpolicy import guidance
+from sphinxcontrib_sociallpolicy.schema import (
+    FREQUENCY_DAYS,
+    LAWFUL_BASES,
+    PUPIL_IMAGES,
+    RECURRING_KINDS,
+)
 
 EXAMPLE = REPO / "example_project"
-TODAY = "2026-11-25"
+TODAY = "2026-12-02"
 PACKS = Path(sphinxcontrib_sociallpolicy.__file__).parent / "guidance" / "packs"
 
 #: What the text of the example deliberately leaves as it is, and explains.
@@ -269,6 +278,79 @@ def test_every_control_and_document_has_substance():
             assert item.options.get("status", "adopted") == "adopted", item.id
 
 
+def test_public_tools_show_no_identifiable_pupils():
+    """Every tool records what its images show; on a public one no pupil can be
+    recognised, and each public tool that shows pupils at all is in an image audit
+    with substance (IMG_PUBLIC_FACES)."""
+    tools = blocks("sm-tool")
+    audits = [c for c in blocks("sm-control") if c.options.get("kind") == "image-audit"]
+    assert audits
+    audited = {
+        tool.strip() for audit in audits for tool in audit.options["applies-to"].split(",")
+    }
+    public = [t for t in tools if t.options.get("visibility") not in ("private", "closed")]
+    assert public
+    for tool in tools:
+        assert tool.options.get("pupil-images") in PUPIL_IMAGES, tool.id
+    for tool in public:
+        images = tool.options["pupil-images"]
+        assert images in ("none", "not-identifiable"), (tool.id, images)
+        if images != "none":
+            assert tool.id in audited or "all" in audited, tool.id
+
+
+def test_every_tool_records_its_lawful_basis_and_impact_assessment():
+    """Each tool has a lawful basis and the date of its DPIA, done by the example's
+    day; a tool for pupils that rests on consent has a safeguard recording the
+    parents' consent (DATA_LAWFUL_BASIS). No AGE_CONSENT is left."""
+    today = dt.date.fromisoformat(TODAY)
+    controls = blocks("sm-control")
+    for tool in blocks("sm-tool"):
+        assert tool.options.get("lawful-basis") in LAWFUL_BASES, tool.id
+        assert dt.date.fromisoformat(tool.options["dpia-on"]) <= today, tool.id
+        if tool.options["lawful-basis"] == "consent" and "pupils" in tool.options.get(
+            "audience", ""
+        ):
+            assert any(
+                "DATA_LAWFUL_BASIS" in c.options.get("satisfies", "")
+                and tool.id in c.options.get("applies-to", "")
+                for c in controls
+            ), tool.id
+    sources = "\n".join(p.read_text("utf-8") for p in EXAMPLE.glob("*.rst"))
+    assert not re.search(r"\bAGE_CONSENT\b", sources)
+
+
+def test_each_account_is_one_its_platform_offers():
+    """``:account:`` is a kind of account the catalogue says the platform offers (X
+    offers only profiles)."""
+    catalogue = guidance.load_catalogue([])
+    for tool in blocks("sm-tool"):
+        platform = catalogue.get(tool.options["platform"])
+        assert platform is not None, tool.id
+        if platform.accounts:
+            assert tool.options.get("account") in platform.accounts, (
+                tool.id,
+                tool.options.get("account"),
+                list(platform.accounts),
+            )
+
+
+def test_nothing_in_the_guidance_is_news_to_the_policy():
+    """The example was re-approved after the latest change to its packs, so the
+    check lists nothing under "New or changed since this policy was approved"
+    (GUIDANCE_CHANGED). When a pack changes again, review the example against the
+    change and record the new approval, as a school would."""
+    (policy,) = blocks("sm-policy")
+    approved = dt.date.fromisoformat(policy.options["approved-on"])
+    assert approved <= dt.date.fromisoformat(TODAY)
+    news = [
+        f"{r.id} ({r.news_kind()} {r.news})"
+        for pack in example_conf()["sm_guidance"]
+        for r in guidance.load_pack(PACKS / f"{pack}.yaml").changes_since(approved)
+    ]
+    assert news == [], f"new or changed since {approved}: {news}"
+
+
 # --- (a) clean builds ---------------------------------------------------------------
 
 
@@ -289,7 +371,8 @@ def test_other_builders_have_no_warning(builder, tmp_path):
 
 @pytest.mark.slow
 def test_example_stays_clean_until_autumn_2027(tmp_path):
-    """The dates in the example (approvals, training and the school policies'
+    """The dates in the example (approvals, training, the filtering and monitoring
+    review of 2026-11-04, the image audit of 2026-11-20 and the school policies'
     reviews in autumn 2026) keep it free of `must` findings for the school year: the
     first lapses on 2027-11-03, a year after the staff training of 2026-11-02. (The
     termly checks fall due in spring as `should` and `may` findings: see
@@ -389,6 +472,65 @@ def test_the_pass_depends_on_the_documents(tmp_path):
         "CTRL_NO_SUBSTANCE (should) DOC_STAFF_CODE_OF_CONDUCT: "
         "DOC_STAFF_CODE_OF_CONDUCT cannot stand for" in app.status.getvalue()
     )
+
+
+@pytest.mark.slow
+def test_the_december_2026_requirements_rest_on_the_records(tmp_path):
+    """Leave the image audit and the mobile-phone policy as drafts, name only the
+    DSL as responsible for filtering and monitoring, drop one tool's DPIA date and
+    the "never pay" line of the image-abuse response, and each new requirement that
+    rested on them is a finding: the example meets them on what it records."""
+    src = copy_example(tmp_path / "src")
+    without(
+        src,
+        "images.rst",
+        "   :id: CTRL_IMAGE_AUDIT\n",
+        "   :id: CTRL_IMAGE_AUDIT\n   :status: draft\n",
+    )
+    without(
+        src,
+        "introduction.rst",
+        "   :id: DOC_MOBILE_PHONES\n",
+        "   :id: DOC_MOBILE_PHONES\n   :status: draft\n",
+    )
+    without(
+        src,
+        "incidents.rst",
+        "   :owner: Mr J Owusu (DSL and senior leader responsible), "
+        "Mrs E Ward (link governor responsible)\n",
+        "   :owner: Mr J Owusu\n",
+    )
+    without(src, "tools.rst", "   :dpia-on: 2026-10-12\n")
+    without(
+        src,
+        "incidents.rst",
+        "   * the school never pays, and tells pupils and families never to pay, "
+        "whatever\n     is threatened;\n",
+    )
+    app = build(src, "dummy")
+    assert {
+        "img_public_faces",
+        "phones_policy",
+        "fm_review",
+        "data_lawful_basis",
+        "esc_image_abuse",
+    } <= subtypes_of(app)
+    assert "Not covered: the school never pays." in "\n".join(warnings_of(app))
+
+
+@pytest.mark.slow
+def test_an_approval_before_the_guidance_changed_is_reported(tmp_path):
+    """With the approval of 18 November 2026 (before the guidance of 2 December
+    2026), the check lists what is new or changed since, as a `should` finding on
+    the policy: the example is current because it was re-approved."""
+    src = copy_example(tmp_path / "src")
+    without(
+        src, "index.rst", "   :approved-on: 2026-12-02\n", "   :approved-on: 2026-11-18\n"
+    )
+    app = build(src, "dummy")
+    assert warnings_of(app) == []
+    assert ("GUIDANCE_CHANGED", "POLICY_OAKFIELD") in notes_of(app)
+    assert "IMG_PUBLIC_FACES (added 2026-12-02" in app.status.getvalue()
 
 
 @pytest.mark.slow
