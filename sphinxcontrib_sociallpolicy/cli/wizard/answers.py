@@ -343,14 +343,16 @@ def platform_id(value: Any) -> str:
     from ...guidance import load_catalogue
 
     out = text(value).lower()
-    known = sorted(p.id for p in load_catalogue())
-    if out not in known:
+    catalogue = load_catalogue()
+    found = catalogue.get(out)  # an ID, or a common name (twitter for x)
+    if found is None:
+        known = sorted(p.id for p in catalogue)
         close = difflib.get_close_matches(out, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise AnswerError(
             f"{out!r} is not a platform in the catalogue{hint}; known: " + ", ".join(known)
         )
-    return out
+    return found.id
 
 
 def option_check(option: OptionSpec) -> Callable[[Any], Any]:
@@ -445,7 +447,37 @@ def parse_tool(data: Any, index: int) -> ToolAnswers:
     for key, check in TOOL_EXTRA.items():
         if entry.get(key) is not None:
             tool.extra[key] = _get(entry, key, check, where)
+    if "account" in tool.extra:
+        tool.extra["account"] = _get(
+            tool.extra, "account", account_of(tool.platform), where
+        )
     return tool
+
+
+def account_of(platform: str) -> Callable[[Any], str]:
+    """The validator of a tool's ``account`` on ``platform``: one of the kinds of
+    account the platform offers, where the catalogue records them (as the build
+    checks ``:account:``)."""
+    from ...guidance import load_catalogue
+
+    found = load_catalogue().get(platform)
+    offered = tuple(found.accounts) if found is not None else ()
+
+    def check(value: Any) -> str:
+        out = text(value).lower()
+        if offered and out not in offered:
+            assert found is not None
+            safest = (
+                f" (the safest: {found.safest_account})" if found.safest_account else ""
+            )
+            raise AnswerError(
+                f"{out!r} is not a kind of account {found.name} offers; its accounts: "
+                + ", ".join(offered)
+                + safest
+            )
+        return out
+
+    return check
 
 
 def parse_adoption(value: Any) -> Adoption:

@@ -265,17 +265,27 @@ def default_purpose(platform: Platform) -> list[str]:
 
 
 def choose_account(platform: Platform) -> str:
-    """The safest kind of account the platform offers (never a personal profile)."""
+    """The safest kind of account the platform offers: the one the catalogue records
+    as its safest; where it records none, the safest of the kinds it offers (never a
+    personal profile where there is another kind)."""
+    offered = list(platform.accounts)
+    if platform.safest_account and (not offered or platform.safest_account in offered):
+        return platform.safest_account
     if platform.school_controlled or platform.category in CLASS_CATEGORIES:
-        if platform.category in SITE_CATEGORIES:
-            return "site"
-        return "class"
-    candidates = []
-    if platform.private_groups:
-        candidates.append("group")
-    if platform.category in {"video-sharing", "children-video"}:
-        candidates.append("channel")
-    candidates.append("page")
+        candidates = ["site"] if platform.category in SITE_CATEGORIES else ["class"]
+    else:
+        candidates = []
+        if platform.private_groups:
+            candidates.append("group")
+        if platform.category in {"video-sharing", "children-video", "live-streaming"}:
+            candidates.append("channel")
+        candidates.append("page")
+    if offered:
+        candidates = (
+            [a for a in candidates if a in offered]
+            or [a for a in offered if a != "profile"]
+            or offered
+        )
     # prefer the account on which the school controls membership, then comments
     return max(
         candidates,
@@ -332,20 +342,33 @@ def plan_tool(
     controlled = platform.school_controlled
     account = extra.get("account") or choose_account(platform)
     if "account" not in extra:
-        reasons["account"] = f"the safest kind of account {platform.name} offers" + (
-            ", a private group the school approves members of" if account == "group" else ""
-        )
+        offered = list(platform.accounts)
+        if len(offered) == 1:
+            why = f"the only kind of account {platform.name} offers"
+        else:
+            why = f"the safest kind of account {platform.name} offers"
+            if offered:
+                why += " (of " + ", ".join(offered) + ")"
+        if account == "group":
+            why += ": a private group the school approves members of"
+        reasons["account"] = why
     can_control = platform.fact("membership-control", account)
     can_premoderate = platform.fact("premoderation", account)
     must_control = not controlled or "pupils" in audience
     if must_control and can_control:
-        membership = "school-accounts" if controlled else "request"
         visibility = "closed" if controlled else "private"
-        why = (
-            "only people with school accounts can see it"
-            if controlled
-            else f"{platform.name} lets the school approve who joins or follows"
-        )
+        if controlled:
+            membership = "school-accounts"
+            why = "only people with school accounts can see it"
+        elif "pupils" in audience:
+            membership = "invite"
+            why = (
+                f"it is for pupils, so only people the school invites can join; "
+                f"{platform.name} lets the school control who joins"
+            )
+        else:
+            membership = "request"
+            why = f"{platform.name} lets the school approve who joins or follows"
     else:
         membership = "open"
         visibility = "public"
