@@ -23,6 +23,7 @@ every draft with its file; ``sociallpolicy check`` reports them as findings.
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from collections.abc import Callable
@@ -31,7 +32,8 @@ from typing import Any, TextIO
 
 import yaml
 
-from ..schema import AUDIENCES, PHASES, PURPOSES
+from ..config import build_date
+from ..schema import AUDIENCES, LAWFUL_BASES, PHASES, PURPOSES
 from . import EXIT_OK, UsageError
 from .wizard import answers as A
 from .wizard.answers import Adoption, AnswerError, Answers, ToolAnswers, parse_answers
@@ -49,7 +51,14 @@ TOP_FLAGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "approved_on": ("approved-on", A.date),
     "review_cycle": ("review-cycle", A.months),
 }
-PEOPLE_FLAGS = ("headteacher", "owner", "dsl", "governing-body", "network-manager")
+PEOPLE_FLAGS = (
+    "headteacher",
+    "owner",
+    "dsl",
+    "governing-body",
+    "network-manager",
+    "governor",
+)
 TRAINING_FLAGS = {
     "staff": "staff-training",
     "pupils": "pupil-training",
@@ -59,7 +68,26 @@ TRAINING_FLAGS = {
 LAST_DONE_FLAGS = {
     "follower-audit": "last-follower-audit",
     "access-review": "last-access-review",
+    "filtering-monitoring-review": "last-filtering-monitoring-review",
+    "image-audit": "last-image-audit",
+    "audience-consultation": "last-audience-consultation",
 }
+
+
+class ToolFlag(argparse.Action):
+    """``--tool`` and ``--tool-fact`` in the order given, in one list of
+    ``(flag, value)``: a fact belongs to the ``--tool`` before it."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = list(getattr(namespace, self.dest, None) or [])
+        given.append((self.const, values))
+        setattr(namespace, self.dest, given)
 
 
 def add_parser(commands: Any) -> None:
@@ -139,12 +167,24 @@ def add_parser(commands: Any) -> None:
     )
     facts.add_argument(
         "--tool",
-        action="append",
+        action=ToolFlag,
+        const="tool",
+        dest="tool",
         default=[],
         metavar="PLATFORM[:AUDIENCE[:PURPOSE]]",
         help="a tool to approve (repeatable; replaces the answers file's tools), e.g. "
         "facebook:parents:announcements or "
         "learning-platform:pupils,parents:showcase,discussion",
+    )
+    facts.add_argument(
+        "--tool-fact",
+        action=ToolFlag,
+        const="fact",
+        dest="tool",
+        metavar="OPTION=VALUE",
+        help="a fact about the --tool before it, with an sm-tool option name "
+        "(repeatable), e.g. dpia-on=2026-08-20, lawful-basis=public-task, "
+        "pupil-images=none",
     )
     parser.set_defaults(run=run)
 
@@ -210,6 +250,35 @@ def parse_tool_flag(value: str) -> ToolAnswers:
     return tool
 
 
+def parse_tool_fact(tool: ToolAnswers) -> Callable[[Any], tuple[str, Any]]:
+    """The validator of ``--tool-fact OPTION=VALUE`` for ``tool``: a fact an answers
+    file could state for it, checked the same way."""
+
+    def check(value: Any) -> tuple[str, Any]:
+        key, sep, fact = str(value).partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise AnswerError(
+                f"{value!r} is not OPTION=VALUE; write e.g. dpia-on=2026-08-20"
+            )
+        if key not in A.TOOL_EXTRA:
+            known = tuple(A.TOOL_EXTRA)
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AnswerError(
+                f"{key!r} is not a fact a tool can state{hint}; known: " + ", ".join(known)
+            )
+        try:
+            out = A.TOOL_EXTRA[key](fact)
+            if key == "account":
+                out = A.account_of(tool.platform)(out)
+        except AnswerError as error:
+            raise AnswerError(f"{key}: {error}") from None
+        return key, out
+
+    return check
+
+
 def apply_flags(answers: Answers, args: argparse.Namespace) -> None:
     def flag(name: str, value: Any, check: Callable[[Any], Any]) -> Any:
         try:
@@ -248,7 +317,20 @@ def apply_flags(answers: Answers, args: argparse.Namespace) -> None:
         )
         answers.given.add("adopt-suggestions")
     if args.tool:
-        answers.tools = [flag("tool", t, parse_tool_flag) for t in args.tool]
+        tools: list[ToolAnswers] = []
+        for kind, value in args.tool:
+            if kind == "tool":
+                tools.append(flag("tool", value, parse_tool_flag))
+            elif not tools:
+                raise UsageError(
+                    f"--tool-fact {value}: give it after the --tool it is about"
+                )
+            else:
+                key, fact = flag("tool-fact", value, parse_tool_fact(tools[-1]))
+                tools[-1].extra[key] = fact
+        if not tools:
+            raise UsageError("--tool-fact without a --tool: name the tool first")
+        answers.tools = tools
         answers.given.add("tools")
 
 
@@ -343,7 +425,7 @@ def _pick_platforms(prompter: Prompter, country: str) -> list[ToolAnswers]:
     platforms = list(load_catalogue())
     prompter.say("Platforms in the catalogue (minimum age in " + country + "):")
     for number, platform in enumerate(platforms, 1):
-        age = platform.min_age(country)
+        age = platform.min_age(country, on=build_date())
         controlled = ", run by the school" if platform.school_controlled else ""
         prompter.say(
             f"  {number:>2}. {platform.id:<18} {platform.name}"
@@ -463,18 +545,50 @@ def interview(answers: Answers, prompter: Prompter) -> None:
             # the question says who approved it: the headteacher
             if tool.approved_on and head and "approved-by" not in tool.extra:
                 tool.extra["approved-by"] = f"{head} (headteacher)"
+        ask_tool_facts(tool, prompter)
     third_party = any(
         not p.school_controlled
         for p in (catalogue.get(t.platform) for t in answers.tools)
         if p is not None
     )
+    images = any(t.extra.get("pupil-images") != "none" for t in answers.tools)
     for key, what in A.LAST_DONE.items():
         if key == "follower-audit" and not third_party:
+            continue
+        if key == "image-audit" and not images:
             continue
         if key not in answers.last_done:
             value = prompter.ask(f"Date of the last {what}, YYYY-MM-DD", A.date)
             if value:
                 answers.last_done[key] = value
+
+
+#: the facts about a tool asked for at the end of its questions: (option, question)
+TOOL_QUESTIONS = (
+    (
+        "pupil-images",
+        "Can pupils be recognised in the images it publishes (none, not-identifiable, "
+        "identifiable; blank: not known yet, or not-identifiable as a suggestion on a "
+        "public account)",
+    ),
+    (
+        "lawful-basis",
+        "Lawful basis for the personal data it handles ("
+        + ", ".join(LAWFUL_BASES)
+        + "; blank: public-task, as a suggestion)",
+    ),
+    ("dpia-on", "Date of its data protection impact assessment (DPIA), YYYY-MM-DD"),
+)
+
+
+def ask_tool_facts(tool: ToolAnswers, prompter: Prompter) -> None:
+    """Ask for the tool's facts about personal data and images that the answers do
+    not give; a blank leaves the fact to the wizard's suggestion, or out."""
+    for key, question in TOOL_QUESTIONS:
+        if key not in tool.extra:
+            value = prompter.ask(f"  {question}", A.TOOL_EXTRA[key])
+            if value:
+                tool.extra[key] = value
 
 
 # --- the review of the wizard's suggestions ----------------------------------------

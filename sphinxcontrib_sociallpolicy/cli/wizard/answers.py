@@ -39,9 +39,12 @@ PEOPLE = {
     "governing-body": "the body that approves the policy (e.g. Governing Board)",
     "network-manager": "the network manager (technical lead)",
     "deputy-dsl": "the deputy DSL",
-    "link-governor": "the link governor for safeguarding",
+    "governor": "the link governor for safeguarding, who with the headteacher is "
+    "responsible for filtering and monitoring",
     "dpo": "the Data Protection Officer",
 }
+#: older names of ``people:`` keys, read as the key they stand for
+PEOPLE_ALIASES = {"link-governor": "governor"}
 #: people whose value is a body, not a person (commas allowed)
 BODIES = ("governing-body",)
 TRAINING = {
@@ -54,6 +57,10 @@ TRAINING = {
 LAST_DONE = {
     "follower-audit": "check of the followers and members of each account",
     "access-review": "review of who can run each school account",
+    "filtering-monitoring-review": "review of the school's filtering and monitoring",
+    "image-audit": "audit of the pupil images published on the school's accounts",
+    "audience-consultation": "consultation of the people the tools are for "
+    "(e.g. a parent survey), if one was held",
 }
 #: ``adopt-suggestions:`` keys
 ADOPT_KEYS = ("by", "on")
@@ -538,12 +545,13 @@ def parse_answers(data: Any) -> Answers:
     if "people" in given:
         mapping = _mapping(top["people"], "people: ", "a mapping, e.g. {dsl: Mr J Owusu}")
         for key, value in mapping.items():
-            if key not in PEOPLE:
+            if key not in PEOPLE and key not in PEOPLE_ALIASES:
                 raise _unknown(key, tuple(PEOPLE), "people.")
             if value is None:
                 continue
             check = text if key in BODIES else person
-            answers.people[key] = _get(mapping, key, check, "people.")
+            value = _get(mapping, key, check, "people.")
+            answers.people[PEOPLE_ALIASES.get(key, key)] = value
     if "training" in given:
         mapping = _mapping(
             top["training"], "training: ", "a mapping, e.g. {staff: 2026-09-02}"

@@ -4,16 +4,23 @@ The wizard chooses the safest set-up each platform allows, from the platform
 catalogue (:mod:`...guidance.platforms`), and the safeguards each requirement of the
 active guidance packs needs:
 
-- account: a private group where the platform has them; a channel on a video
-  platform; class pages or a site on a platform the school runs; never a personal
-  profile;
-- membership: controlled (request to join, or school accounts) wherever the platform
+- account: the safest kind of account the platform offers, as the catalogue records
+  it (``safest-account``), and never a kind it does not offer (``accounts``); where
+  the catalogue records neither, a private group where the platform has them, a
+  channel on a video platform, class pages or a site on a platform the school runs,
+  never a personal profile;
+- membership: controlled (request to join; by invitation when the tool is for
+  pupils; school accounts on a platform the school runs) wherever the platform
   allows it for that kind of account; otherwise the account only broadcasts;
 - comments: premoderated where the platform can hold comments for approval on that
   kind of account, otherwise off (and off wherever membership cannot be controlled
   on a service the school does not run);
 - moderation: daily on services the school does not control, weekly on its own;
 - contact address: ``office@`` the first email domain;
+- personal data: the lawful basis a school's use usually rests on (public task);
+  on a public account, images in which pupils cannot be recognised
+  (``:pupil-images: not-identifiable``); never the date of a DPIA, nor whether a
+  private tool's images identify pupils;
 - the tool's owner defaults to the online-safety lead, its administrators to the
   owner and the online-safety lead (and the headteacher when they are one person),
   its approval to the headteacher on the policy's approval date, its next review to
@@ -23,10 +30,17 @@ active guidance packs needs:
   on the tool's approval date;
 - the safeguards the guidance needs, each with what is done, an owner from the
   answers' people and, for those done again and again, a frequency and the date it
-  was last done (from the answers' ``training`` and ``last-done``);
+  was last done (from the answers' ``training`` and ``last-done``): among them the
+  incident response to nude, manipulated and extortion images, the annual review of
+  filtering and monitoring (owned by the headteacher and the link governor), a
+  termly audit of the images published by tools that publish pupils' images, and
+  parents' consent only for tools whose lawful basis is consent; a consultation of
+  the tools' audience only when the answers date one (``last-done:
+  audience-consultation``), as a survey is never assumed;
 - the school documents the policy relies on (``sm-document``: the behaviour,
   complaints, child-protection, staff-conduct, acceptable-use, images and
-  data-protection policies), each with an owner from the answers' people.
+  data-protection policies, and for a school in England the mobile-phone policy),
+  each with an owner from the answers' people.
 
 **Suggestions are drafts.** What the wizard derives rather than reads from the
 answers - every safeguard, risk and document, and every tool with a set-up value it
@@ -37,10 +51,10 @@ the review at the end of an interactive run), then ``:status: adopted`` with
 tool whose facts all come from the answers is the school's own, and written as it
 is.
 
-**Nothing is invented.** A person, a date or the pupils' ages that the answers do not
-give (nor a fact it is derived from) is left out; the plan lists it in
-:attr:`Plan.missing` and every draft in :meth:`Plan.drafts` for the "still to
-supply" list.
+**Nothing is invented.** A person, a date (a DPIA's included) or the pupils' ages
+that the answers do not give (nor a fact it is derived from) is left out; the plan
+lists it in :attr:`Plan.missing` and every draft in :meth:`Plan.drafts` for the
+"still to supply" list.
 """
 
 from __future__ import annotations
@@ -50,9 +64,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ...config import build_date
 from ...guidance import Catalogue, Platform, load_catalogue, requirements_of, resolve_packs
 from ...guidance.errors import PackError
-from ...schema import RECURRING_KINDS, TOOL
+from ...schema import TOOL
 from .answers import (
     DEFAULT_GUIDANCE,
     LAST_DONE,
@@ -255,6 +270,8 @@ def default_audience(platform: Platform) -> list[str]:
 
 
 def default_purpose(platform: Platform) -> list[str]:
+    if platform.category == "live-streaming":
+        return ["livestreaming"]
     if platform.category in CLASS_CATEGORIES:
         return ["showcase", "learning"]
     if platform.category in {"video-sharing", "visual-social"}:
@@ -363,8 +380,8 @@ def plan_tool(
         elif "pupils" in audience:
             membership = "invite"
             why = (
-                f"it is for pupils, so only people the school invites can join; "
-                f"{platform.name} lets the school control who joins"
+                f"it is for {learner_word(answers.phase)}, so only people the school "
+                f"invites can join; {platform.name} lets the school control who joins"
             )
         else:
             membership = "request"
@@ -444,6 +461,30 @@ def plan_tool(
         reasons["contact-email"] = "the school office address at the first email domain"
     if not contact:
         missing.append("the school address the account is registered with (contact-email)")
+    # personal data and images: the lawful basis may be suggested (a school's usual
+    # one); whether pupils can be recognised only on a public account, where the
+    # guidance allows only images that do not identify them; the DPIA's date never
+    lawful_basis = extra.get("lawful-basis")
+    if not lawful_basis:
+        lawful_basis = "public-task"
+        reasons["lawful-basis"] = (
+            "a school's use of a tool for its work usually rests on its public task; "
+            "the Data Protection Officer confirms it"
+        )
+    pupil_images = extra.get("pupil-images")
+    if not pupil_images and (extra.get("visibility") or visibility) == "public":
+        pupil_images = "not-identifiable"
+        reasons["pupil-images"] = (
+            "it is public, so pupils appear only in images in which they cannot be "
+            "recognised (from a distance, from behind, blurred), or not at all"
+        )
+    if not pupil_images:
+        missing.append(
+            "whether pupils can be recognised in the images it publishes: none, "
+            "not-identifiable or identifiable (pupil-images)"
+        )
+    if not extra.get("dpia-on"):
+        missing.append("the date of its data protection impact assessment (dpia-on)")
 
     base = f"TOOL_{id_part(platform.id)}_{id_part(account)}"
     tool_id = extra.get("id") or base
@@ -472,6 +513,8 @@ def plan_tool(
         "approved-by": approved_by,
         "approved-on": approved_on,
         "next-review": next_review,
+        "lawful-basis": lawful_basis,
+        "pupil-images": pupil_images,
     }
     options: dict[str, str] = {"id": tool_id}
     for option in TOOL.options:
@@ -482,7 +525,7 @@ def plan_tool(
             options[option.name] = str(value)
 
     age_problem = None
-    min_age = platform.min_age(country)
+    min_age = platform.min_age(country, on=build_date())
     low = youngest(answers.pupil_ages)
     if "pupils" in audience and min_age is not None and low is not None and min_age > low:
         age_problem = min_age
@@ -634,6 +677,18 @@ def plan_risks(tool: ToolPlan, answers: Answers, controls: set[str]) -> list[Ite
             "The password is lost or stolen, or a member of staff who has left "
             "still has access, and posts go out that the school did not approve.",
         )
+    if "livestreaming" in options.get("purpose", "").split(", "):
+        risk(
+            "LIVESTREAM",
+            f"A livestream on {name} shows {learners} without consent, or something "
+            "unplanned",
+            "content",
+            (3, 4, 2, 4),
+            mitigations("CTRL_IMAGE_CONSENT", "CTRL_SECOND_APPROVER", "CTRL_INCIDENTS"),
+            f"A livestream cannot be checked before it is seen: it may show a "
+            f"{learners[:-1]} whose parents have not consented, or something said or "
+            "done that should not be broadcast, and viewers can record it.",
+        )
     if pupils and not controlled:
         if tool.age_problem is not None:
             risk(
@@ -670,7 +725,12 @@ DATE_KEYS = {
     "parent-awareness": ("training", "parents"),
     "follower-audit": ("last-done", "follower-audit"),
     "access-review": ("last-done", "access-review"),
+    "filtering-monitoring-review": ("last-done", "filtering-monitoring-review"),
+    "image-audit": ("last-done", "image-audit"),
+    "audience-consultation": ("last-done", "audience-consultation"),
 }
+#: how a person is named in an ``:owner:`` that lists several, by ``people:`` key
+OWNER_ROLES = {"headteacher": "headteacher", "governor": "governor"}
 
 
 @dataclass
@@ -703,29 +763,37 @@ def plan_controls(
         cid: str,
         title: str,
         kind: str,
-        prose: str,
+        prose: str | list[str],
         *,
-        who: str,
+        who: str | tuple[str, ...],
         applies: str | None = None,
         satisfies: str = "",
         frequency: str | None = None,
         evidence: str | None = None,
     ) -> None:
         """A safeguard owned by the person the answers name as ``who`` (a
-        ``people:`` key); repeated kinds dated from the answers."""
+        ``people:`` key; several keys: each named with their role, e.g. "Mrs S
+        Green (headteacher)"); repeated kinds dated from the answers."""
         opts: dict[str, str] = {"id": cid, "kind": kind}
-        item = Item("sm-control", title, cid, opts, [prose], chapter, suggested=True)
+        paragraphs = [prose] if isinstance(prose, str) else list(prose)
+        item = Item("sm-control", title, cid, opts, paragraphs, chapter, suggested=True)
         if applies:
             opts["applies-to"] = applies
         if satisfies:
             opts["satisfies"] = satisfies
-        if people.get(who):
-            opts["owner"] = people[who]
-        else:
-            gaps.people.setdefault(who, []).append(item)
+        keys = (who,) if isinstance(who, str) else who
+        owners = []
+        for key in keys:
+            if people.get(key):
+                role = OWNER_ROLES.get(key) if len(keys) > 1 else None
+                owners.append(f"{people[key]} ({role})" if role else people[key])
+            else:
+                gaps.people.setdefault(key, []).append(item)
+        if owners:
+            opts["owner"] = ", ".join(owners)
         if frequency:
             opts["frequency"] = frequency
-        if kind in RECURRING_KINDS:
+        if kind in DATE_KEYS:
             last_done = last_done_of(answers, kind)
             if last_done:
                 opts["last-done"] = last_done
@@ -742,7 +810,18 @@ def plan_controls(
         for t in tools
         if t.item.options.get("membership") in ("request", "invite", "school-accounts")
     ]
-    for_pupils = [t.id for t in tools if "pupils" in t.item.options["audience"].split(", ")]
+    # tools whose parents' consent is the lawful basis for pupils' data
+    on_consent = [
+        t.id
+        for t in tools
+        if "pupils" in t.item.options["audience"].split(", ")
+        and t.item.options.get("lawful-basis") == "consent"
+    ]
+    with_images = [
+        t.id
+        for t in tools
+        if t.item.options.get("pupil-images") in ("not-identifiable", "identifiable")
+    ]
 
     # approved tools
     control(
@@ -777,8 +856,8 @@ def plan_controls(
             "CTRL_MEMBERSHIP",
             "Members approved before they join",
             "membership-approval",
-            "People ask to join or follow, and an administrator approves only people "
-            "they can identify as members of the school community.",
+            "People ask to join or follow, or are invited, and an administrator lets "
+            "in only people they can identify as members of the school community.",
             applies=", ".join(approved),
             satisfies=sat("MOD_MEMBERSHIP"),
             who="owner",
@@ -868,7 +947,10 @@ def plan_controls(
         "Online-safety training for all staff",
         "staff-training",
         "Every member of staff is trained in online safety and in this policy each "
-        "year, and new staff at induction.",
+        "year, and new staff at induction. The training covers social media: how the "
+        "school's accounts are run, what may and may not be posted, how staff keep "
+        "their personal accounts apart from their work, and how to respond to a "
+        "comment or report a concern.",
         who="owner",
         frequency="annual",
     )
@@ -934,17 +1016,32 @@ def plan_controls(
         frequency="continuous",
         evidence="the image consent register",
     )
-    if for_pupils:
+    if with_images:
+        control(
+            "images",
+            "CTRL_IMAGE_AUDIT",
+            "Termly audit of the pupil images published",
+            "image-audit",
+            "Each term the owner of each account that publishes images of "
+            f"{learners} goes through what it has published. An image is taken down "
+            f"when a {learners[:-1]} can be recognised in it on a public account, "
+            "when consent has been withdrawn or when it is no longer needed.",
+            applies=", ".join(with_images),
+            who="owner",
+            frequency="termly",
+        )
+    if on_consent:
         control(
             "images",
             "CTRL_PARENTAL_CONSENT",
-            f"Parents consent before {learners} use a tool",
+            f"Parents consent before {learners} use a tool that rests on consent",
             "other",
-            f"Before {learners} younger than the digital age of consent use a tool, "
-            "the school asks their parents' consent and records it; without consent, "
-            f"the {learners[:-1]} uses another way to take part.",
-            applies=", ".join(for_pupils),
-            satisfies=sat("AGE_CONSENT"),
+            f"Where a tool's lawful basis is consent, the school asks the parents of "
+            f"{learners} younger than the digital age of consent before they use it, "
+            f"and records their answer; without consent, the {learners[:-1]} takes "
+            "part another way.",
+            applies=", ".join(on_consent),
+            satisfies=sat("DATA_LAWFUL_BASIS"),
             who="owner",
             frequency="annual",
             evidence="the consent register",
@@ -955,14 +1052,58 @@ def plan_controls(
         "CTRL_INCIDENTS",
         "Concerns go to the DSL",
         "incident-reporting",
-        "Any concern that arises on any tool - about a child's safety, a member of "
-        "staff's conduct or a post - is reported the same day to the DSL, who acts "
-        "under the child-protection procedures.",
+        [
+            "Any concern that arises on any tool - about a child's safety, a member "
+            "of staff's conduct or a post - is reported the same day to the DSL, who "
+            "acts under the child-protection procedures.",
+            f"When a nude or semi-nude image of a {learners[:-1]} comes to light, or an "
+            "image made or altered with AI, or someone threatens to share images "
+            "unless they are paid (sextortion): staff do not view, copy, forward or "
+            "delete the images, and tell the DSL at once. The DSL involves the police, "
+            "or CEOP, where a child is at risk or a crime may have been committed, and "
+            f"helps the {learners[:-1]} have the images removed through the IWF and "
+            "Childline's Report Remove. The school will never pay, and tells families "
+            "not to. Evidence is preserved: staff record what they were told and where "
+            "the images are, without copying them. Where abuse images were made from "
+            "photos the school published, the original images are taken down from "
+            "the school's accounts.",
+        ],
         satisfies=sat("ESC_DSL_ROUTE"),
         who="dsl",
         frequency="continuous",
         evidence="the safeguarding record",
     )
+    # review: filtering and monitoring, by a senior leader and a governor
+    if "FM_REVIEW" in requirements:
+        control(
+            "review",
+            "CTRL_FILTERING_MONITORING",
+            "Annual review of filtering and monitoring",
+            "filtering-monitoring-review",
+            "At least once a year the headteacher, as the senior leader responsible, "
+            "and the link governor review the school's filtering and monitoring with "
+            "the network manager and the DSL, against the Department for Education's "
+            "filtering and monitoring standards: what is blocked, what is monitored, "
+            "how alerts reach the DSL, and what changed since the last review. They "
+            "record what they found and what they decided.",
+            who=("headteacher", "governor"),
+            frequency="annual",
+        )
+    # parents: a consultation only when the answers say one was held
+    if last_done_of(answers, "audience-consultation"):
+        who_for = sorted({a for t in tools for a in t.item.options["audience"].split(", ")})
+        asked = [learners if a == "pupils" else a for a in who_for]
+        control(
+            "parents",
+            "CTRL_CONSULTATION",
+            "The people the tools are for were asked",
+            "audience-consultation",
+            "Before the tools in this policy were started, the school asked the "
+            f"people they are for ({', '.join(asked)}) whether they wanted to use "
+            "them and how. The online-safety lead keeps what they said and the "
+            "decisions taken on it, and asks again before a new tool is started.",
+            who="owner",
+        )
     return out
 
 
@@ -974,7 +1115,7 @@ def plan_documents(
     the rules the document is the usual answer to."""
     learners = learner_word(answers.phase)
     people = answers.people
-    documents = (
+    documents: list[tuple[str, str, str, str, tuple[str, ...]]] = [
         (
             "behaviour",
             "Behaviour policy",
@@ -1043,7 +1184,24 @@ def plan_documents(
             "reported to the Data Protection Officer at once.",
             (),
         ),
-    )
+    ]
+    if "PHONES_POLICY" in requirements and (answers.country or "GB") == "GB":
+        # schools in England: the DfE's guidance (phone-free by default), which the
+        # law asks head teachers to have regard to
+        documents.append(
+            (
+                "mobile-phones",
+                "Mobile-phone policy",
+                "headteacher",
+                "The mobile-phone policy follows the Department for Education's "
+                f"guidance that schools are phone-free by default: {learners} do not "
+                "use mobile phones during the school day, including at break and "
+                "lunch; it says how phones are kept, the exceptions agreed (e.g. for "
+                "a medical need) and what happens when the rule is broken. Staff do "
+                f"not use personal phones to take photos or videos of {learners}.",
+                (),
+            )
+        )
     out = []
     for kind, title, who, prose, covers in documents:
         did = "DOC_" + id_part(kind)
@@ -1076,7 +1234,12 @@ def _where(items: list[Item]) -> str:
     return ", ".join(f"{i.id} in {i.file}" for i in items)
 
 
-def missing_facts(answers: Answers, tools: list[ToolPlan], gaps: Gaps) -> list[str]:
+def missing_facts(
+    answers: Answers,
+    tools: list[ToolPlan],
+    gaps: Gaps,
+    requirements: frozenset[str] = frozenset(),
+) -> list[str]:
     """Every fact the answers do not give and the policy needs, in words, each saying
     which answer supplies it and which items wait for it."""
     people = answers.people
@@ -1103,6 +1266,12 @@ def missing_facts(answers: Answers, tools: list[ToolPlan], gaps: Gaps) -> list[s
         else:
             what = f"the date of the last {LAST_DONE[key]}"
         missing.append(f"{what} ({group}: {key}), for {_where(items)}")
+    if "GOV_DEMAND" in requirements and not answers.last_done.get("audience-consultation"):
+        missing.append(
+            "the date the school last asked the people its tools are for whether they "
+            "want them, e.g. a parent survey (last-done: audience-consultation); no "
+            "consultation is written until the answers say one was held"
+        )
     for tool in tools:
         for fact in tool.missing:
             missing.append(f"{tool.item.title}: {fact}")
@@ -1134,7 +1303,7 @@ def make_plan(answers: Answers) -> Plan:
         tools=tools,
         controls=controls,
         requirement_ids=requirements,
-        missing=missing_facts(answers, tools, gaps),
+        missing=missing_facts(answers, tools, gaps, requirements),
         catalogue=catalogue,
         documents=documents,
     )

@@ -39,9 +39,10 @@ ROLE_ROWS = (
         "Ratifies this policy and each review of it.",
     ),
     (
-        "link-governor",
+        "governor",
         "Link governor",
-        "Governor who oversees safeguarding and online safety.",
+        "Governor who oversees safeguarding and online safety, and with the "
+        "headteacher is responsible for filtering and monitoring.",
     ),
     (
         "network-manager",
@@ -52,6 +53,9 @@ ROLE_ROWS = (
     ("dpo", "Data Protection Officer", "Advises on the personal data each tool collects."),
 )
 NOT_GIVEN = "*not named yet*"
+#: how a tool's option is named in its "how it is set up" list, where the option's
+#: name does not read as words
+LABELS = {"dpia-on": "DPIA on"}
 
 
 def _join(words: list[str]) -> str:
@@ -283,10 +287,13 @@ def _setup_lines(tool: ToolPlan) -> list[str]:
         "approved-by",
         "approved-on",
         "next-review",
+        "lawful-basis",
+        "dpia-on",
+        "pupil-images",
     ):
         value = options.get(name)
         why = tool.reasons.get(name)
-        label = escape(name.replace("-", " ").capitalize())
+        label = escape(LABELS.get(name) or name.replace("-", " ").capitalize())
         if value is None:
             continue
         line = f"{label}: {escape(value)}"
@@ -472,6 +479,13 @@ def images_rst(plan: Plan) -> list[str]:
             f"never names a {learners[:-1]} in full or tags them. Images are taken "
             "on school devices only."
         ),
+        *paragraph(
+            "Each tool records whether a "
+            f"{learners[:-1]} can be recognised in the images it publishes "
+            f"({literal(':pupil-images:')}). On a public account the guidance asks "
+            "that they cannot be: criminals have taken photos of pupils from "
+            "schools' websites and social media and made abuse images from them."
+        ),
         *_controls(plan, "images"),
     ]
     return _section("Images and consent", body)
@@ -517,6 +531,15 @@ def review_rst(plan: Plan) -> list[str]:
             f"{literal('sociallpolicy check .')} until it reports no finding."
         ),
     ]
+    controls = _controls(plan, "review")
+    if controls:
+        body += heading("Filtering and monitoring", "-")
+        body += paragraph(
+            "A named senior leader and a named governor are responsible for the "
+            "school's filtering and monitoring, which are reviewed at least once a "
+            "year:"
+        )
+        body += controls
     return _section("Monitoring and review", body)
 
 
