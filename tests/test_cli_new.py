@@ -31,8 +31,10 @@ from docutils.core import publish_doctree
 
 from sphinxcontrib_sociallpolicy.cli import main
 from sphinxcontrib_sociallpolicy.cli.wizard.answers import AnswerError, parse_answers
-from sphinxcontrib_sociallpolicy.cli.wizard.derive import add_months
+from sphinxcontrib_sociallpolicy.cli.wizard.derive import ToolPlan, add_months, make_plan
 from sphinxcontrib_sociallpolicy.cli.wizard.rst import escape
+from sphinxcontrib_sociallpolicy.guidance import load_catalogue
+from sphinxcontrib_sociallpolicy.schema import RECURRING_KINDS
 
 EXAMPLES = Path(__file__).parent.parent / "sphinxcontrib_sociallpolicy" / "cli" / "examples"
 FULL = EXAMPLES / "answers-full.yaml"
@@ -195,6 +197,12 @@ def items(project: Path) -> dict[str, dict]:
     return out
 
 
+def owners(value: str) -> list[str]:
+    """The people an ``:owner:`` names, without the role written after a name
+    ("Mrs S Green (headteacher)")."""
+    return [re.sub(r" \([a-z ]+\)$", "", n) for n in value.split(", ") if n]
+
+
 def has_option(text: str, name: str) -> bool:
     """Whether an item in ``text`` has the option ``name`` (not the name in prose)."""
     return re.search(rf"^   :{re.escape(name)}:", text, re.MULTILINE) is not None
@@ -315,7 +323,9 @@ def test_full_answers_write_what_the_rules_need(full: Path):
     people = set(answers["people"].values())
     found = items(full)
     documents = [i for i in found.values() if i["directive"] == "sm-document"]
-    assert sorted(d["options"]["kind"] for d in documents) == sorted(LINKED_KINDS)
+    assert sorted(d["options"]["kind"] for d in documents) == sorted(
+        (*LINKED_KINDS, "mobile-phones")
+    )
     assert {d["file"] for d in documents} == {"introduction.rst"}
     for document in documents:
         assert document["options"]["owner"] in people, document
@@ -331,21 +341,24 @@ def test_full_answers_write_what_the_rules_need(full: Path):
         "staff-training": answers["training"]["staff"],
         "pupil-training": answers["training"]["pupils"],
         "parent-awareness": answers["training"]["parents"],
-        "follower-audit": answers["last-done"]["follower-audit"],
-        "access-review": answers["last-done"]["access-review"],
+        **answers["last-done"],
     }
     for cid, control in controls.items():
         options = control["options"]
-        assert options["owner"] in people, cid
+        for name in owners(options["owner"]):
+            assert name in people, cid
         kind = options["kind"]
         if kind in dates:
-            assert options["frequency"] in ("termly", "annual"), cid
             assert options["last-done"] == str(dates[kind]), cid
         else:
             assert "last-done" not in options, cid
+        if kind in RECURRING_KINDS:
+            assert options["frequency"] in ("termly", "annual"), cid
     text = (full / "conduct.rst").read_text("utf-8")
     block = text[text.index(":id: CTRL_TWO_STEP") :]
     assert ":owner: Mr R Singh" in block[: block.index(".. sm-control::")]
+    # every kind of dated safeguard of the answers is written
+    assert {c["options"]["kind"] for c in controls.values()} >= set(dates)
 
 
 def test_full_answers_pass_check(full: Path, capsys):
@@ -370,21 +383,49 @@ def test_full_answers_build_with_w(full: Path):
     assert "TOOL_FACEBOOK_GROUP" in body
 
 
+#: the facts the guidance of December 2026 needs beyond SPEC section 6's answers,
+#: which only the school can give: the link governor, the last review of filtering
+#: and monitoring, and for each tool the date of its DPIA and whether pupils can be
+#: recognised in its images
+DECEMBER_2026_FACTS = {
+    "people": {"governor": "Mr T Ahmed"},
+    "last-done": {"filtering-monitoring-review": "2026-07-14", "image-audit": "2026-10-05"},
+    "tools": [
+        {"dpia-on": "2026-08-20", "pupil-images": "not-identifiable"},
+        {"dpia-on": "2026-08-20", "pupil-images": "identifiable"},
+    ],
+}
+
+
 def test_spec_answers_with_adopt_suggestions_pass(tmp_path: Path, capsys):
-    """SPEC section 6: its example answers, with adopt-suggestions, are enough for a
-    passing policy; without, the same answers leave drafts and do not pass."""
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(
-        SPEC_ANSWERS + "adopt-suggestions: {by: Mrs S Green, on: 2026-09-01}\n",
-        encoding="utf-8",
-    )
+    """SPEC section 6: its example answers, with adopt-suggestions and the facts the
+    December 2026 guidance needs, make a passing policy. Without those facts the
+    check fails on exactly them - the wizard invents none of them - and without
+    adopt-suggestions the same answers leave drafts and do not pass."""
+    data = yaml.safe_load(SPEC_ANSWERS)
+    data["adopt-suggestions"] = {"by": "Mrs S Green", "on": "2026-09-01"}
+    spec_only = tmp_path / "spec-only"
+    assert new(str(spec_only), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
+    code, report = check_json(spec_only, capsys)
+    assert code == 1 and report["input_errors"] == []
+    assert open_rules(report) == {
+        ("FM_REVIEW", "POLICY"),  # the governor and the date of the last review
+        ("DATA_LAWFUL_BASIS", "TOOL_FACEBOOK_GROUP"),  # the date of the DPIA
+        ("DATA_LAWFUL_BASIS", "TOOL_LEARNING_PLATFORM_CLASS"),
+        ("IMG_CONSENT_NO_ID", "TOOL_FACEBOOK_GROUP"),  # private: pupil-images
+        ("IMG_CONSENT_NO_ID", "TOOL_LEARNING_PLATFORM_CLASS"),
+    }
+    data["people"].update(DECEMBER_2026_FACTS["people"])
+    data["last-done"] = DECEMBER_2026_FACTS["last-done"]
+    for tool, facts in zip(data["tools"], DECEMBER_2026_FACTS["tools"], strict=True):
+        tool.update(facts)
     out = tmp_path / "adopted"
-    assert new(str(out), "--answers", str(answers), "-y") == 0
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
     code, report = check_json(out, capsys)
     assert code == 0, open_rules(report)
     drafted = tmp_path / "drafts"
-    answers.write_text(SPEC_ANSWERS, encoding="utf-8")
-    assert new(str(drafted), "--answers", str(answers), "-y") == 0
+    del data["adopt-suggestions"]
+    assert new(str(drafted), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
     code, report = check_json(drafted, capsys)
     assert code == 1
     assert report["summary"]["drafts"] == len(suggestions(drafted)) > 0
@@ -450,6 +491,9 @@ tools:
     admins: [Mrs K Brown, Ms A Patel]
     approved-by: Mrs S Green (headteacher)
     approved-on: 2026-09-01
+    lawful-basis: legitimate-interests
+    dpia-on: 2026-08-20
+    pupil-images: none
   - platform: facebook
     audience: parents
     purpose: announcements
@@ -470,6 +514,9 @@ tools:
         ("moderation", "hourly"),
         ("contact-email", "news@oakfield.sch.uk"),
         ("url", "https://facebook.com/oakfield"),
+        ("lawful-basis", "legitimate-interests"),
+        ("dpia-on", "2026-08-20"),
+        ("pupil-images", "none"),
     ):
         assert page[key] == value, key
     group = found["TOOL_FACEBOOK_GROUP"]["options"]
@@ -540,7 +587,7 @@ def test_blank_answers_stay_blank(tmp_path: Path, capsys):
     named = {"Mrs S Green", "Ms A Patel"}
     for item_id, item in items(out).items():
         for key in ("owner", "admins", "assessed-by", "adopted-by", "dsl"):
-            for name in filter(None, item["options"].get(key, "").split(", ")):
+            for name in owners(item["options"].get(key, "")):
                 assert name in named, (item_id, key, name)
     # the controls of the people left blank have no owner, and say so
     found = items(out)
@@ -644,7 +691,12 @@ def test_minimal_answers_check_lists_missing_facts(minimal: Path, capsys):
         ("ACC_NAMED_OWNER", "TOOL_FACEBOOK_GROUP"),
         ("ACC_SCHOOL_EMAIL", "TOOL_FACEBOOK_GROUP"),
         ("MOD_RESPONSIBILITY", "TOOL_LEARNING_PLATFORM_CLASS"),
-        ("GOV_AUDIENCE", "TOOL_LEARNING_PLATFORM_CLASS"),
+        ("AGE_MIN_AGE", "TOOL_LEARNING_PLATFORM_CLASS"),  # no pupil ages
+        ("FM_REVIEW", "POLICY"),
+        ("PHONES_POLICY", "POLICY"),
+        ("ESC_IMAGE_ABUSE", "POLICY"),
+        ("DATA_LAWFUL_BASIS", "TOOL_FACEBOOK_GROUP"),  # no DPIA date
+        ("IMG_CONSENT_NO_ID", "TOOL_LEARNING_PLATFORM_CLASS"),  # no pupil-images
     ):
         assert expected in found, expected
     # each draft is a finding, located in its file
@@ -658,6 +710,273 @@ def test_minimal_answers_check_lists_missing_facts(minimal: Path, capsys):
     messages = {f["rule"]: f["message"] for f in report["findings"]}
     assert ":approved-on:" in messages["GOV_SLT_APPROVAL"]
     assert ":dsl:" in messages["ESC_DSL_ROUTE"]
+    assert ":dpia-on:" in messages["DATA_LAWFUL_BASIS"]
+
+
+# --- the guidance of December 2026: accounts, data, images, new safeguards -------------
+
+
+def plan_of(platform: str, **facts: object) -> ToolPlan:
+    answers = parse_answers(
+        {"school": "Oakfield", "tools": [{"platform": platform, **facts}]}
+    )
+    return make_plan(answers).tools[0]
+
+
+def test_accounts_come_from_the_catalogue():
+    """Each tool's account is the safest kind the platform offers, as the catalogue
+    records it, and never a kind the platform does not offer."""
+    for platform in load_catalogue():
+        account = plan_of(platform.id).item.options["account"]
+        if platform.safest_account:
+            assert account == platform.safest_account, platform.id
+        if platform.accounts:
+            assert account in platform.accounts, platform.id
+    x = plan_of("x")
+    assert x.item.options["account"] == "profile" and x.id == "TOOL_X_PROFILE"
+    assert x.reasons["account"] == "the only kind of account X (Twitter) offers"
+    facebook = plan_of("facebook")
+    assert facebook.item.options["account"] == "group"
+    assert "(of page, group)" in facebook.reasons["account"]
+    # a stated account the platform offers is kept
+    assert plan_of("facebook", account="page").item.options["account"] == "page"
+
+
+def test_accounts_the_wizard_writes_are_no_input_error(tmp_path: Path, capsys):
+    data = full_answers()
+    data["tools"] = [
+        {"platform": p, "audience": ["parents"], "purpose": ["announcements"]}
+        for p in ("x", "instagram", "youtube", "linkedin", "telegram", "tapestry")
+    ]
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
+    code, report = check_json(out, capsys)
+    assert code == 1 and report["input_errors"] == []  # findings, never exit 2
+    # a protected or public X profile is what X offers: not a "personal profile"
+    assert ("MOD_SAFE_CONFIG", "TOOL_X_PROFILE") not in open_rules(report, "should")
+
+
+def test_an_account_the_platform_does_not_offer_is_an_answers_error(tmp_path: Path, capsys):
+    expected = (
+        "tools[1].account: 'page' is not a kind of account X (Twitter) offers; its "
+        "accounts: profile (the safest: profile)"
+    )
+    with pytest.raises(AnswerError) as error:
+        parse_answers(
+            {"school": "Oakfield", "tools": [{"platform": "x", "account": "page"}]}
+        )
+    assert str(error.value) == expected
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "school: Oakfield\ntools:\n  - {platform: twitter, account: page}\n",
+        encoding="utf-8",
+    )
+    assert new(str(tmp_path / "p"), "--answers", str(answers), "-y") == 2
+    assert capsys.readouterr().err.strip() == f"error: {answers}: {expected}"
+    # the same as a flag
+    args = ("--school", "Oakfield", "--tool", "x:parents:announcements")
+    assert new(str(tmp_path / "p"), *args, "--tool-fact", "account=page", "-y") == 2
+    err = capsys.readouterr().err
+    assert "--tool-fact: account: 'page' is not a kind of account X (Twitter)" in err
+    assert not (tmp_path / "p").exists()
+
+
+def test_tool_facts_flag_errors(tmp_path: Path, capsys):
+    out = str(tmp_path / "p")
+    assert new(out, "--school", "X", "--tool-fact", "dpia-on=2026-08-20", "-y") == 2
+    assert "--tool-fact dpia-on=2026-08-20: give it after the --tool" in (
+        capsys.readouterr().err
+    )
+    for fact, said in (
+        ("dpia=2026-08-20", "'dpia' is not a fact a tool can state (did you mean"),
+        ("dpia-on=yesterday", "--tool-fact: dpia-on: 'yesterday'"),
+        ("pupil-images", "'pupil-images' is not OPTION=VALUE"),
+    ):
+        assert new(out, "--school", "X", "--tool", "blog", "--tool-fact", fact) == 2
+        assert said in capsys.readouterr().err, fact
+
+
+def test_lawful_basis_and_pupil_images_are_suggestions_and_dpia_never(
+    minimal: Path,
+):
+    """Where the answers do not say: the lawful basis is suggested as public task (a
+    draft), pupils' images are not suggested on a private or closed tool, and the
+    date of a DPIA is never written; both blanks are listed."""
+    found = items(minimal)
+    index = (minimal / "index.rst").read_text("utf-8")
+    for tool_id in ("TOOL_FACEBOOK_GROUP", "TOOL_LEARNING_PLATFORM_CLASS"):
+        options = found[tool_id]["options"]
+        assert options["status"] == "draft", tool_id
+        assert options["lawful-basis"] == "public-task", tool_id
+        assert "dpia-on" not in options and "pupil-images" not in options, tool_id
+        title = found[tool_id]["title"]
+        for line in (
+            f"{title}: the date of its data protection impact assessment (dpia-on)",
+            f"{title}: whether pupils can be recognised in the images it publishes: "
+            "none, not-identifiable or identifiable (pupil-images)",
+        ):
+            assert escape(line) in index, line
+    assert "usually rests on its public task" in (minimal / "tools.rst").read_text("utf-8")
+    # on a public tool, images in which pupils cannot be recognised are suggested
+    page = plan_of("facebook", account="page", audience="parents")
+    assert page.item.options["visibility"] == "public"
+    assert page.item.options["pupil-images"] == "not-identifiable"
+    assert "pupil-images" in page.reasons and page.item.suggested
+    # a fact stated is kept, and the check reports what it means
+    assert (
+        plan_of("x", **{"pupil-images": "identifiable"}).item.options["pupil-images"]
+        == "identifiable"
+    )
+
+
+def test_identifiable_images_on_a_public_tool_are_reported(tmp_path: Path, capsys):
+    data = full_answers()
+    data["tools"][0].update(account="page", visibility="public", comments="off")
+    data["tools"][0].update(membership="open")
+    data["tools"][0]["pupil-images"] = "identifiable"
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
+    assert ":pupil-images: identifiable" in (out / "tools.rst").read_text("utf-8")
+    code, report = check_json(out, capsys)
+    assert code == 1
+    assert ("IMG_PUBLIC_FACES", "TOOL_FACEBOOK_PAGE") in open_rules(report)
+
+
+def test_new_safeguards_and_documents_adopted_with_adopt_suggestions(full: Path, capsys):
+    """What the December 2026 rules need is written, owned by the answers' people,
+    dated from the answers, and adopted with adopt-suggestions."""
+    answers = full_answers()
+    people = answers["people"]
+    found = items(full)
+    phones = found["DOC_MOBILE_PHONES"]["options"]
+    assert phones["kind"] == "mobile-phones" and phones["owner"] == people["headteacher"]
+    review = found["CTRL_FILTERING_MONITORING"]
+    assert review["file"] == "review.rst"
+    assert review["options"]["kind"] == "filtering-monitoring-review"
+    assert review["options"]["owner"] == (
+        f"{people['headteacher']} (headteacher), {people['governor']} (governor)"
+    )
+    assert review["options"]["frequency"] == "annual"
+    fm_date = str(answers["last-done"]["filtering-monitoring-review"])
+    assert review["options"]["last-done"] == fm_date
+    audit = found["CTRL_IMAGE_AUDIT"]["options"]
+    assert audit["kind"] == "image-audit" and audit["frequency"] == "termly"
+    assert audit["applies-to"] == "TOOL_FACEBOOK_GROUP, TOOL_LEARNING_PLATFORM_CLASS"
+    assert audit["last-done"] == str(answers["last-done"]["image-audit"])
+    consultation = found["CTRL_CONSULTATION"]["options"]
+    assert consultation["kind"] == "audience-consultation"
+    assert consultation["last-done"] == str(answers["last-done"]["audience-consultation"])
+    for item_id in (
+        "DOC_MOBILE_PHONES",
+        "CTRL_FILTERING_MONITORING",
+        "CTRL_IMAGE_AUDIT",
+        "CTRL_CONSULTATION",
+        "CTRL_INCIDENTS",
+    ):
+        assert found[item_id]["options"]["status"] == "adopted", item_id
+    # the incident response covers the seven points of ESC_IMAGE_ABUSE
+    incidents = (full / "incidents.rst").read_text("utf-8")
+    for words in (
+        "do not view, copy, forward",
+        "tell the DSL at once",
+        "the police, or CEOP",
+        "IWF",
+        "Report Remove",
+        "never pay",
+        "Evidence is preserved",
+        "the original images are taken down",
+    ):
+        assert words in incidents, words
+    conduct = (full / "conduct.rst").read_text("utf-8")
+    training = conduct[conduct.index(":id: CTRL_STAFF_TRAINING") :]
+    assert "The training covers social media" in training[: training.index(".. sm-")]
+    # no parental consent where the basis is not consent; AGE_CONSENT is gone
+    assert "CTRL_PARENTAL_CONSENT" not in found
+    assert not re.search(r"\bAGE_CONSENT\b", rst_text(full))
+    code, report = check_json(full, capsys)
+    met = {(r["rule"], r["item"]) for r in report["results"] if r["status"] == "met"}
+    for rule in (
+        "FM_REVIEW",
+        "PHONES_POLICY",
+        "ESC_IMAGE_ABUSE",
+        "GOV_PREREQ_TRAINING",
+        "GOV_DEMAND",
+    ):
+        assert (rule, "POLICY") in met, rule
+    for tool_id in ("TOOL_FACEBOOK_GROUP", "TOOL_LEARNING_PLATFORM_CLASS"):
+        for rule in ("DATA_LAWFUL_BASIS", "IMG_CONSENT_NO_ID", "ACC_DORMANT"):
+            assert (rule, tool_id) in met, (rule, tool_id)
+    assert ("IMG_PUBLIC_FACES", "TOOL_FACEBOOK_GROUP") not in {
+        (f["rule"], f["item"]) for f in report["findings"]
+    }
+
+
+def test_new_safeguards_are_drafts_and_their_blanks_listed(minimal: Path):
+    found = items(minimal)
+    for item_id in ("DOC_MOBILE_PHONES", "CTRL_FILTERING_MONITORING", "CTRL_INCIDENTS"):
+        assert found[item_id]["options"]["status"] == "draft", item_id
+    assert "owner" not in found["CTRL_FILTERING_MONITORING"]["options"]
+    # no pupil-images on the tools: nothing to audit yet; no consultation invented
+    assert "CTRL_IMAGE_AUDIT" not in found
+    assert "CTRL_CONSULTATION" not in found
+    index = (minimal / "index.rst").read_text("utf-8")
+    for line in (
+        "(people: governor), the owner of CTRL_FILTERING_MONITORING in review.rst",
+        "(last-done: filtering-monitoring-review), for CTRL_FILTERING_MONITORING in "
+        "review.rst",
+        "(last-done: audience-consultation); no consultation is written until the "
+        "answers say one was held",
+    ):
+        assert escape(line) in index, line
+
+
+def test_parental_consent_only_where_consent_is_the_basis(tmp_path: Path, capsys):
+    data = full_answers()
+    data["tools"][1]["lawful-basis"] = "consent"
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
+    consent = items(out)["CTRL_PARENTAL_CONSENT"]["options"]
+    assert consent["applies-to"] == "TOOL_LEARNING_PLATFORM_CLASS"
+    assert consent["satisfies"] == "DATA_LAWFUL_BASIS"
+    assert not re.search(r"\bAGE_CONSENT\b", rst_text(out))
+    code, report = check_json(out, capsys)
+    assert code == 0, open_rules(report)
+
+
+def test_no_images_no_audit(tmp_path: Path, capsys):
+    data = full_answers()
+    for tool in data["tools"]:
+        tool["pupil-images"] = "none"
+    del data["last-done"]["image-audit"]
+    out = tmp_path / "policy"
+    assert new(str(out), "--answers", str(write_answers(tmp_path, data)), "-y") == 0
+    assert "CTRL_IMAGE_AUDIT" not in items(out)
+    assert "image-audit" not in capsys.readouterr().out  # nor listed as missing
+    code, report = check_json(out, capsys)
+    assert code == 0, open_rules(report)
+
+
+def test_livestreaming_tools_get_their_risk(tmp_path: Path):
+    tool = plan_of("kick", audience="parents")
+    assert tool.item.options["purpose"] == "livestreaming"
+    answers = parse_answers(
+        {
+            "school": "Oakfield",
+            "tools": [
+                {"platform": "youtube", "audience": "parents", "purpose": "livestreaming"}
+            ],
+        }
+    )
+    plan = make_plan(answers)
+    risks = [r.id for r in plan.tools[0].risks]
+    assert "RISK_YOUTUBE_CHANNEL_LIVESTREAM" in risks
+
+
+def test_the_link_governor_key_is_read_as_governor():
+    answers = parse_answers({"people": {"link-governor": "Mr T Ahmed"}})
+    assert answers.people == {"governor": "Mr T Ahmed"}
+    with pytest.raises(AnswerError, match="did you mean 'governor'"):
+        parse_answers({"people": {"govenor": "Mr T Ahmed"}})
 
 
 # --- a tool the guidance forbids for the audience --------------------------------
@@ -681,7 +1000,9 @@ def test_instagram_for_young_pupils_is_kept_with_its_finding(tmp_path: Path, cap
     assert "AGE\\_MIN\\_AGE" in tools or "``AGE_MIN_AGE``" in tools
     code, report = check_json(out, capsys)
     assert code == 1
-    assert ("AGE_MIN_AGE", "TOOL_INSTAGRAM_PAGE") in open_rules(report)
+    # Instagram offers only a profile (the platform catalogue): never a page
+    assert ":account: profile" in tools
+    assert ("AGE_MIN_AGE", "TOOL_INSTAGRAM_PROFILE") in open_rules(report)
 
 
 def test_flags_without_a_file_and_student_wording(tmp_path: Path):
@@ -719,15 +1040,20 @@ def test_flags_alone_can_make_a_passing_policy(tmp_path: Path, capsys):
         *("--headteacher", "Mrs S Green", "--owner", "Ms A Patel"),
         *("--dsl", "Mr J Owusu", "--governing-body", "Governing Board"),
         *("--network-manager", "Mr R Singh", "--approved-on", "2026-09-01"),
+        *("--governor", "Mr T Ahmed", "--last-filtering-monitoring-review", "2026-07-14"),
         *("--staff-training", "2026-09-02", "--pupil-training", "2026-09-15"),
         *("--parent-training", "2026-10-01", "--last-access-review", "2026-10-05"),
+        *("--last-image-audit", "2026-10-05"),
         *("--tool", "learning-platform:pupils,parents:showcase,discussion"),
+        *("--tool-fact", "dpia-on=2026-08-20", "--tool-fact", "pupil-images=identifiable"),
         *("--adopt-suggestions-by", "Mrs S Green"),
         *("--adopt-suggestions-on", "2026-09-01"),
         "--no-input",
     )
     assert code == 0
     assert ":last-done: 2026-10-05" in (out / "conduct.rst").read_text("utf-8")
+    tool = items(out)["TOOL_LEARNING_PLATFORM_CLASS"]["options"]
+    assert tool["dpia-on"] == "2026-08-20" and tool["pupil-images"] == "identifiable"
     assert all(i["options"]["status"] == "adopted" for i in suggestions(out).values())
     code, report = check_json(out, capsys)
     assert code == 0, open_rules(report)
@@ -885,6 +1211,7 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
         "Mr J Owusu",
         "Governing Board",  # no default
         "Mr R Singh",
+        "Mr T Ahmed",  # the link governor
         "2026-13-01",  # not a real date
         "2026-09-01",
         "2026-09-02",
@@ -897,13 +1224,23 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
         "Mrs K Brown",
         "Mrs K Brown, Ms A Patel",
         "2026-09-01",
+        "blurred",  # pupil images: not a value
+        "not-identifiable",
+        "",  # lawful basis: public-task, as a suggestion
+        "2026-08-20",  # the DPIA
         "pupils, parents",
         "showcase, discussion",
         "Ms A Patel",
         "Ms A Patel, Mrs S Green",
         "2026-09-01",
+        "identifiable",
+        "public-task",
+        "2026-08-20",
         "2026-10-05",  # the last check of followers
         "2026-10-05",  # the last review of access
+        "2026-07-14",  # the last review of filtering and monitoring
+        "2026-10-05",  # the last audit of published images
+        "",  # no consultation held
         "maybe",  # the review: not an answer
         "all",  # adopt the first suggestion and every one after it
         "Mrs S Green",
@@ -913,7 +1250,8 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
     out = tmp_path / "policy"
     assert new(str(out)) == 0
     said = capsys.readouterr().out
-    assert said.count("Not accepted") == 6
+    assert said.count("Not accepted") == 7
+    assert "'blurred' is not allowed" in said
     assert "An answer is needed here." in said
     assert "'primry' is not allowed (did you mean 'primary'?)" in said
     assert "UK" in said and "write GB" in said
@@ -931,6 +1269,14 @@ def test_interactive_questions_ask_again_on_a_bad_answer(
     tools = (out / "tools.rst").read_text("utf-8")
     assert ":admins: Mrs K Brown, Ms A Patel" in tools
     assert ":approved-by: Mrs S Green (headteacher)" in tools
+    found = items(out)
+    assert found["TOOL_FACEBOOK_GROUP"]["options"]["pupil-images"] == "not-identifiable"
+    assert found["TOOL_FACEBOOK_GROUP"]["options"]["lawful-basis"] == "public-task"
+    assert found["TOOL_LEARNING_PLATFORM_CLASS"]["options"]["dpia-on"] == "2026-08-20"
+    assert found["CTRL_FILTERING_MONITORING"]["options"]["owner"] == (
+        "Mrs S Green (headteacher), Mr T Ahmed (governor)"
+    )
+    assert "CTRL_CONSULTATION" not in found  # none was said to be held
     adopted = suggestions(out)
     assert adopted and all(
         i["options"]["status"] == "adopted"
@@ -961,6 +1307,7 @@ def test_the_review_adopts_or_leaves_each_suggestion_as_answered(
         "y",  # DOC_ACCEPTABLE_USE
         "yes",  # DOC_IMAGES
         "A",  # DOC_DATA_PROTECTION
+        "a",  # DOC_MOBILE_PHONES
         "a",  # TOOL_FACEBOOK_GROUP
         "all",  # TOOL_LEARNING_PLATFORM_CLASS and every one after it: adopt
         "Mr J Owusu",
@@ -975,7 +1322,7 @@ def test_the_review_adopts_or_leaves_each_suggestion_as_answered(
     # a tool's suggestions are shown before the question
     assert "tool TOOL_FACEBOOK_GROUP in tools.rst" in said
     assert "chosen by the wizard: account: group; membership: request" in said
-    assert "[10/" not in said  # all: no more questions
+    assert "[10/" in said and "[11/" not in said  # all: no more questions
     found = suggestions(out)
     drafts = {i for i, item in found.items() if item["options"]["status"] == "draft"}
     assert drafts == {"DOC_COMPLAINTS", "DOC_CHILD_PROTECTION"}
@@ -1070,6 +1417,7 @@ PIPED = [
     "Mr J Owusu",
     "",  # the approving body: not known yet
     "Mr R Singh",
+    "",  # the link governor: not known yet
     "2026-09-01",
     "2026-09-02",
     "2026-09-15",
@@ -1115,6 +1463,10 @@ def test_answers_piped_on_standard_input(tmp_path: Path):
     found = suggestions(out)
     assert found and all(i["options"]["status"] == "draft" for i in found.values())
     assert "(last-done: access-review)" in result.stdout
+    assert "(people: governor), the owner of CTRL_FILTERING_MONITORING" in result.stdout
+    assert "Facebook group for parents: the date of its data protection impact " in (
+        result.stdout
+    )
     # nothing at all: the school's name is needed
     result = subprocess.run(
         [*command(), "new", str(tmp_path / "empty")],
@@ -1255,7 +1607,18 @@ def test_help(capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: sociallpolicy new")
-    for flag in ("--answers", "--force", "--no-input", "--yes", "--school", "--tool"):
+    for flag in (
+        "--answers",
+        "--force",
+        "--no-input",
+        "--yes",
+        "--school",
+        "--tool",
+        "--tool-fact",
+        "--governor",
+        "--last-filtering-monitoring-review",
+        "--last-image-audit",
+    ):
         assert flag in out
 
 
@@ -1293,6 +1656,9 @@ def test_one_pack_only_links_only_its_requirements(tmp_path: Path, capsys):
     assert "ACC_SECURITY" not in conduct  # a uk-online-safety rule: not linked
     introduction = (out / "introduction.rst").read_text("utf-8")
     assert "IMG_CONSENT_NO_ID" not in introduction  # nor in a document's :covers:
+    # what only uk-online-safety asks for is not written
+    assert "DOC_MOBILE_PHONES" not in items(out)
+    assert "CTRL_FILTERING_MONITORING" not in items(out)
     assert "sm_guidance = ['kent-2010']" in (out / "conf.py").read_text("utf-8")
     code, report = check_json(out, capsys)
     assert code == 0 and report["input_errors"] == []
