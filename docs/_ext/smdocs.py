@@ -15,12 +15,16 @@ directive                      reads
 ``smdocs-pack PACK``           one built-in guidance pack (its YAML file)
 ``smdocs-engine-rules``        ``guidance.ENGINE_RULES`` (rules on every waiver), or
                                with ``:items:`` the engine's rules on items
-                               (``engine.ITEM_RULES``, ``ITEM_RULE_SEVERITY``)
+                               (``engine.ITEM_RULES``, ``ITEM_RULE_SEVERITY``), or
+                               with ``:policy:`` its rule on the policy's approval
+                               date (``engine.DRIFT_RULE``)
 ``smdocs-frequencies``         ``schema.FREQUENCY_DAYS``, ``FREQUENCY_WINDOW_WORDS``
                                and ``RECURRING_KINDS``: what a repeated safeguard needs
 ``smdocs-attestable``          the rules of the built-in packs that a safeguard or a
                                school document can stand for (``attested``)
-``smdocs-platforms``           the built-in platform catalogue
+``smdocs-platforms``           the built-in platform catalogue: each fact with its
+                               source, address, check date, start date and whether
+                               it could be confirmed; each platform's accounts
 ``smdocs-cli``                 ``cli.build_parser()``, walked subcommand by subcommand
 ``smdocs-example-links``       the example project's pages, found by what they hold
 ``smdocs-example-tools``       the example project's ``sm-tool`` titles and platforms
@@ -129,6 +133,26 @@ ITEM_RULE_HELP = {
         "recorded; add ``:owner:``; for training and checks, set ``:frequency:`` and "
         "record the date it was last done in ``:last-done:``; for a document past its "
         "review date, review it and record the new ``:next-review:``.",
+    },
+    "GUIDANCE_CHANGED": {
+        "title": "The policy has been reviewed against the guidance as it stands",
+        "text": "Each requirement of a pack carries the date it was ``added`` and the "
+        "date its meaning last ``changed``. When one was added or changed after the "
+        "policy's ``:approved-on:`` and on or before the build date, the policy has "
+        "not been reviewed against it: this finding, on the policy, lists each of "
+        "them with its date, and ``sociallpolicy check`` and the compliance summary "
+        'show them under "New or changed since this policy was approved". '
+        "Requirements of a pack's first release (``first-released``) that have not "
+        "changed since are never news. The requirements themselves are checked as "
+        "usual; this finding asks for the review, and cannot be waived.",
+        "applies": "policy",
+        "source": "sphinxcontrib-sociallpolicy: the dates of the guidance packs "
+        "(``added``, ``changed``, ``first-released``)",
+        "fix": "Review the policy against each requirement listed (``sociallpolicy "
+        "guidance --changes-since DATE``, with the date of the last approval, lists "
+        "them), record what the school does, and have the revised policy approved: "
+        "set ``:approved-on:`` to the date of that approval. A project that does "
+        "not want the reminder lists ``GUIDANCE_CHANGED`` in ``sm_disable``.",
     },
     "DRAFT_PENDING": {
         "title": "No drafts wait for the school's decision",
@@ -582,14 +606,22 @@ class ItemRule:
         self.text = help_text.get("text", "")
         self.applies = help_text.get("applies", "")
         self.fix = help_text.get("fix", "")
+        self.source = help_text.get(
+            "source", "sphinxcontrib-sociallpolicy: what makes a result count"
+        )
 
 
-def item_rules(location: Any = None) -> list[ItemRule]:
-    """The engine's rules on items, with their texts from :data:`ITEM_RULE_HELP`."""
-    from sphinxcontrib_sociallpolicy.guidance.engine import ITEM_RULE_SEVERITY, ITEM_RULES
+def item_rules(location: Any = None, *, policy: bool = False) -> list[ItemRule]:
+    """The engine's rules on items, with their texts from :data:`ITEM_RULE_HELP`;
+    with ``policy``, its rule on the policy's approval date instead."""
+    from sphinxcontrib_sociallpolicy.guidance.engine import (
+        DRIFT_RULE,
+        ITEM_RULE_SEVERITY,
+        ITEM_RULES,
+    )
 
     out = []
-    for rule in ITEM_RULES:
+    for rule in (DRIFT_RULE,) if policy else ITEM_RULES:
         help_text = ITEM_RULE_HELP.get(rule)
         if help_text is None:
             logger.warning(
@@ -614,6 +646,8 @@ def all_rules() -> dict[str, tuple[Any, list[str]]]:
         rules.setdefault(requirement.id, (requirement, []))[1].append("every waiver")
     for rule in item_rules():
         rules.setdefault(rule.id, (rule, []))[1].append("every item")
+    for rule in item_rules(policy=True):
+        rules.setdefault(rule.id, (rule, []))[1].append("every policy")
     return rules
 
 
@@ -674,7 +708,7 @@ class WarningsReference(GeneratedDirective):
 
     def _rule_link(self, rule: str, packs: list[str]) -> nodes.Node:
         """A link to the rule's entry in the guidance reference."""
-        engine = packs[0] in ("every waiver", "every item")
+        engine = packs[0] in ("every waiver", "every item", "every policy")
         ref = _rule_ref(self, anchor("rule", "engine" if engine else packs[0], rule))
         ref += nodes.literal(rule, rule)
         return ref
@@ -759,6 +793,7 @@ class PackReference(GeneratedDirective):
                     ("Pack ID", nodes.literal(pack.id, pack.id)),
                     ("Title", pack.title),
                     ("Version", pack.version),
+                    ("First released", _iso(pack.first_released)),
                     ("Source", pack.source),
                     ("About", pack.description),
                     ("Requirements", str(len(pack.requirements))),
@@ -771,10 +806,24 @@ class PackReference(GeneratedDirective):
             ref = nodes.reference("", "", internal=True, refid=node_id)
             ref += nodes.literal(requirement.id, requirement.id)
             summary_rows.append(
-                (None, [ref, requirement.severity, requirement.theme, requirement.title])
+                (
+                    None,
+                    [
+                        ref,
+                        requirement.severity,
+                        requirement.theme,
+                        requirement.title,
+                        _iso(requirement.added),
+                        _iso(requirement.changed),
+                    ],
+                )
             )
         out.append(
-            table(["Rule", "Severity", "Theme", "Title"], summary_rows, [28, 10, 14, 48])
+            table(
+                ["Rule", "Severity", "Theme", "Title", "Added", "Changed"],
+                summary_rows,
+                [24, 9, 12, 33, 11, 11],
+            )
         )
         themes: dict[str, list[Any]] = {}
         for requirement in pack.requirements:
@@ -806,6 +855,7 @@ def requirement_entry(
             ("Requirement", requirement.text),
             ("Severity", requirement.severity),
             ("Source", requirement.source),
+            *_dates(requirement),
             ("Applies to", ", ".join(requirement.applies_to)),
             ("Also in", ", ".join(also)),
             (
@@ -821,19 +871,45 @@ def requirement_entry(
     return [heading, fields]
 
 
+def _iso(date: Any) -> str:
+    return date.isoformat() if date is not None else ""
+
+
+def _dates(requirement: Any) -> list[tuple[str, Cell]]:
+    """When a pack requirement was added and last changed, when its source was last
+    checked and whether it could be confirmed there."""
+    if not hasattr(requirement, "added"):
+        return []
+    if requirement.verified:
+        confirmed = "yes" if requirement.checked_on else ""
+    else:
+        confirmed = (
+            "no: the source could not be confirmed when it was checked (see Source); "
+            "read it before relying on this requirement"
+        )
+    return [
+        ("Added", _iso(requirement.added)),
+        ("Changed", _iso(requirement.changed)),
+        ("Source checked on", _iso(requirement.checked_on)),
+        ("Source confirmed", confirmed),
+    ]
+
+
 class EngineRules(GeneratedDirective):
     """The engine's own rules: those on every waiver, or (``:items:``) those on
-    tools, safeguards, risks and documents."""
+    tools, safeguards, risks and documents, or (``:policy:``) the one on the
+    policy's approval date."""
 
-    option_spec = {"items": directives.flag}
+    option_spec = {"items": directives.flag, "policy": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         from sphinxcontrib_sociallpolicy import guidance
 
         self.depend(PACKAGE / "guidance" / "engine.py")
         out: list[nodes.Node] = []
-        if "items" in self.options:
-            for rule in item_rules(self.get_location()):
+        if "items" in self.options or "policy" in self.options:
+            rules = item_rules(self.get_location(), policy="policy" in self.options)
+            for rule in rules:
                 out.extend(self._item_rule(rule))
             return out
         for requirement in guidance.ENGINE_RULES:
@@ -852,7 +928,7 @@ class EngineRules(GeneratedDirective):
                 [
                     ("Requirement", rule.text),
                     ("Severity", rule.severity),
-                    ("Source", "sphinxcontrib-sociallpolicy: what makes a result count"),
+                    ("Source", rule.source),
                     ("Applies to", rule.applies),
                     ("How to satisfy", rule.fix),
                     ("Warning", nodes.literal(subtype, subtype)),
@@ -990,18 +1066,109 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _ages(ages: dict[str, int | None]) -> list[nodes.Node]:
+def _age_text(age: Any) -> str:
+    """``13``, ``16 from 2025-12-10`` or ``set by the school``."""
+    text = "set by the school" if age.age is None else str(age.age)
+    if age.start is not None:
+        text += f" from {age.start.isoformat()}"
+    return text
+
+
+def _ages(ages: Any, keys: Iterable[str] | None = None) -> list[nodes.Node]:
+    """``default 13; AU 13, 16 from 2025-12-10``: each country key with its ages
+    over time (only ``keys``, when given)."""
     out: list[nodes.Node] = []
-    for index, (country, age) in enumerate(ages.items()):
-        if index:
+    for country in ages if keys is None else [k for k in keys if k in ages]:
+        if out:
             out.append(nodes.Text("; "))
         out.append(nodes.strong(country, country))
-        out.append(nodes.Text(" " + ("set by the school" if age is None else str(age))))
+        out.append(nodes.Text(" " + ", ".join(_age_text(a) for a in ages[country])))
     return out
 
 
+def _record(fact: Any, source: str, checked_on: Any) -> tuple[str, str, Any, bool]:
+    """``(source, address, checked on, confirmed)`` of a fact; a fact written
+    without its own record has its entry's source and date."""
+    if fact.source or fact.address or fact.checked_on:
+        return (
+            fact.source or source,
+            fact.address,
+            fact.checked_on or checked_on,
+            fact.verified,
+        )
+    return source, "", checked_on, fact.verified
+
+
+def _age_groups(ages: Any, source: str, checked_on: Any) -> list[tuple[tuple, Any]]:
+    """The ages of a table grouped by their record, in the order first written:
+    ``[(record, {country: [Age, ...]}), ...]``."""
+    groups: dict[tuple, dict[str, list[Any]]] = {}
+    for country, over_time in ages.items():
+        for age in over_time:
+            record = _record(age.fact, source, checked_on)
+            groups.setdefault(record, {}).setdefault(country, []).append(age)
+    return list(groups.items())
+
+
+def _source_cell(source: str, address: str) -> list[nodes.Node]:
+    out: list[nodes.Node] = [nodes.Text(source)]
+    if address:
+        out += [nodes.Text(" ("), nodes.reference(address, address, refuri=address)]
+        out.append(nodes.Text(")"))
+    return out
+
+
+def _confirmed(verified: bool) -> str:
+    return "yes" if verified else "no (not confirmed)"
+
+
+def _facts_table(rows: list[tuple[str, Cell, tuple[str, str, Any, bool]]]) -> nodes.table:
+    """One row per fact (or per group of ages with the same record): what it is,
+    its value, where it comes from, when it was checked and whether it could be
+    confirmed."""
+    return table(
+        ["Fact", "Value", "Source and address", "Checked on", "Confirmed"],
+        [
+            (
+                None,
+                [
+                    name,
+                    value,
+                    _source_cell(source, address),
+                    _iso(checked),
+                    _confirmed(verified),
+                ],
+            )
+            for name, value, (source, address, checked, verified) in rows
+        ],
+        [14, 20, 44, 11, 11],
+        classes=["smdocs-facts"],
+    )
+
+
+def _accounts(platform: Any) -> list[nodes.Node]:
+    """``group (safest); page: premoderation no, membership-control no``."""
+    out: list[nodes.Node] = []
+    for kind, facts in platform.accounts.items():
+        if out:
+            out.append(nodes.Text("; "))
+        out.append(nodes.literal(kind, kind))
+        if kind == platform.safest_account:
+            out.append(nodes.Text(" (safest)"))
+        if facts:
+            out.append(
+                nodes.Text(": " + ", ".join(f"{k} {_yes(v)}" for k, v in facts.items()))
+            )
+    return out
+
+
+#: the country keys the summary table shows (all are in each platform's details)
+SUMMARY_AGE_KEYS = ("default", "GB")
+
+
 class PlatformsReference(GeneratedDirective):
-    """A summary table of the catalogue, then each platform's source and notes."""
+    """A summary table of the catalogue, then each platform's facts with where each
+    comes from, its accounts and its notes."""
 
     def run(self) -> list[nodes.Node]:
         from sphinxcontrib_sociallpolicy import guidance
@@ -1015,41 +1182,32 @@ class PlatformsReference(GeneratedDirective):
             more_id = anchor("platform", platform.id, "details")
             more = nodes.reference("", "", internal=True, refid=more_id)
             more += nodes.literal(platform.id, platform.id)
+            ages: list[nodes.Node] = _ages(platform.min_ages, SUMMARY_AGE_KEYS)
+            others = [k for k in platform.min_ages if k not in SUMMARY_AGE_KEYS]
+            if others:
+                link = nodes.reference("", "", internal=True, refid=more_id)
+                link += nodes.Text(f"{len(others)} more")
+                if ages:
+                    ages.append(nodes.Text("; "))
+                ages.append(link)
+            unconfirmed = platform.unverified()
             rows.append(
                 (
                     node_id,
                     [
                         [more, nodes.Text(f" {platform.name}"), *_also(platform.aliases)],
                         platform.category,
-                        _ages(dict(platform.min_ages)),
+                        ages,
                         _yes(platform.school_controlled),
                         _yes(platform.premoderation),
                         _yes(platform.membership_control),
-                        _yes(platform.private_groups),
+                        _accounts_short(platform),
                         platform.checked_on.isoformat(),
+                        literal_list(unconfirmed) if unconfirmed else "none",
                     ],
                 )
             )
-            heading = nodes.rubric(ids=[more_id], classes=["smdocs-rule"])
-            heading += nodes.literal(platform.id, platform.id)
-            heading += nodes.Text(f" — {platform.name}")
-            accounts = "; ".join(
-                f"{kind}: " + ", ".join(f"{k} {_yes(v)}" for k, v in facts.items())
-                for kind, facts in platform.accounts.items()
-            )
-            details += [
-                heading,
-                field_list(
-                    [
-                        ("Also written", literal_list(platform.aliases)),
-                        ("Source", platform.source),
-                        ("Checked on", platform.checked_on.isoformat()),
-                        ("Differs by account", accounts),
-                        ("How to", platform.how_to),
-                        ("Notes", platform.notes),
-                    ]
-                ),
-            ]
+            details += self._details(platform, more_id)
         out: list[nodes.Node] = [
             table(
                 [
@@ -1059,44 +1217,97 @@ class PlatformsReference(GeneratedDirective):
                     "School-controlled",
                     "Premoderation",
                     "Membership control",
-                    "Private groups",
+                    "Accounts",
                     "Checked on",
+                    "Not confirmed",
                 ],
                 rows,
-                [18, 14, 16, 10, 10, 10, 10, 12],
+                [16, 12, 14, 9, 9, 9, 11, 10, 10],
                 classes=["smdocs-platforms"],
             )
         ]
         if catalogue.consent_ages:
-            node_id = self.label(
-                anchor("platform", "digital-consent-age"), "Digital age of consent"
-            )
-            consent = nodes.container(ids=[node_id])
-            consent += nodes.rubric("", "Digital age of consent")
-            consent += para(
-                "The age under which data-protection law asks for a parent's consent to "
-                "an online service offered to a child:"
-            )
-            consent += para(_ages(catalogue.consent_ages))
-            consent += field_list(
-                [
-                    ("Source", catalogue.consent_source),
-                    (
-                        "Checked on",
-                        catalogue.consent_checked_on.isoformat()
-                        if catalogue.consent_checked_on
-                        else "",
-                    ),
-                ]
-            )
-            out.append(consent)
+            out.append(self._consent(catalogue))
         sources = nodes.container(
             ids=[self.label(anchor("platform", "sources"), "Sources")]
         )
-        sources += nodes.rubric("", "Sources and notes")
+        sources += nodes.rubric("", "Each platform's facts and sources")
         sources.extend(details)
         out.append(sources)
         return out
+
+    def _details(self, platform: Any, node_id: str) -> list[nodes.Node]:
+        heading = nodes.rubric(ids=[node_id], classes=["smdocs-rule"])
+        heading += nodes.literal(platform.id, platform.id)
+        heading += nodes.Text(f" — {platform.name}")
+        safest = platform.safest_account
+        unconfirmed = platform.unverified()
+        fields = field_list(
+            [
+                ("Also written", literal_list(platform.aliases)),
+                ("Category", platform.category),
+                ("School-controlled", _yes(platform.school_controlled)),
+                ("Accounts it offers", _accounts(platform) or "not recorded"),
+                ("Safest account", nodes.literal(safest, safest) if safest else ""),
+                ("Source", platform.source),
+                ("Checked on", platform.checked_on.isoformat()),
+                ("Not confirmed", literal_list(unconfirmed) if unconfirmed else ""),
+                ("How to", platform.how_to),
+                ("Notes", platform.notes),
+            ]
+        )
+        rows: list[tuple[str, Cell, tuple[str, str, Any, bool]]] = []
+        for record, countries in _age_groups(
+            platform.min_ages, platform.source, platform.checked_on
+        ):
+            ages = {country: tuple(found) for country, found in countries.items()}
+            rows.append(("Minimum age", _ages(ages), record))
+        for name in ("premoderation", "membership-control", "private-groups"):
+            fact = platform.fact_record(name)
+            value = _yes(bool(getattr(platform, name.replace("-", "_"))))
+            rows.append((name, value, _record(fact, platform.source, platform.checked_on)))
+        return [heading, fields, _facts_table(rows)]
+
+    def _consent(self, catalogue: Any) -> nodes.container:
+        node_id = self.label(
+            anchor("platform", "digital-consent-age"), "Digital age of consent"
+        )
+        consent = nodes.container(ids=[node_id])
+        consent += nodes.rubric("", "Digital age of consent")
+        consent += para(
+            "The age under which data-protection law asks for a parent's consent to "
+            "an online service offered to a child. It is not a platform's minimum age, "
+            "and it matters only where a tool's ``:lawful-basis:`` is ``consent`` "
+            "(``DATA_LAWFUL_BASIS``)."
+        )
+        consent += field_list(
+            [
+                ("Source", catalogue.consent_source),
+                ("Checked on", _iso(catalogue.consent_checked_on)),
+            ]
+        )
+        rows = []
+        for record, countries in _age_groups(
+            catalogue.consent_ages, catalogue.consent_source, catalogue.consent_checked_on
+        ):
+            ages = {country: tuple(found) for country, found in countries.items()}
+            rows.append(("Age", _ages(ages), record))
+        consent += _facts_table(rows)
+        return consent
+
+
+def _accounts_short(platform: Any) -> list[nodes.Node] | str:
+    """The kinds of account, the safest marked, for the summary table."""
+    if not platform.accounts:
+        return "not recorded"
+    out: list[nodes.Node] = []
+    for kind in platform.accounts:
+        if out:
+            out.append(nodes.Text(", "))
+        out.append(nodes.literal(kind, kind))
+        if kind == platform.safest_account:
+            out.append(nodes.Text(" (safest)"))
+    return out
 
 
 # ---------------------------------------------------------------------------------
