@@ -16,6 +16,7 @@ import datetime as dt
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ from smdocs import anchor  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-TODAY = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+TODAY = dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC)
 ID_RE = re.compile(r'\sid="([^"]+)"')
 TAG_RE = re.compile(r"<[^>]+>")
 
@@ -268,8 +269,47 @@ GUIDES = {
         "adopt-suggestions: {by: Ms A Patel, on: 2026-11-20}",
         "drafted items wait for the school's decision",
     ],
-    "howto/requirements.html": ["parts", "[[How to: {platform.how-to}]]", "not recorded"],
-    "howto/platforms.html": ["aliases", "how-to", "did you mean", "sm.option"],
+    "howto/requirements.html": [
+        "parts",
+        "[[How to: {platform.how-to}]]",
+        "not recorded",
+        "first-released",
+        "added",
+        "changed",
+        "checked-on",
+        "verified",
+    ],
+    "howto/platforms.html": [
+        "aliases",
+        "how-to",
+        "did you mean",
+        "sm.option",
+        "--on",
+        "from: 2027-01-01",
+        "verified: false",
+        "address:",
+        "accounts:",
+        "safest-account:",
+        "NOT CONFIRMED",
+    ],
+    "howto/guidance-changes.html": [
+        "GUIDANCE_CHANGED",
+        "New or changed since this policy was approved",
+        "sociallpolicy guidance uk-online-safety --changes-since 2026-11-18",
+        "first-released: 2026-09-01",
+        "changed: 2026-11-10",
+        ":approved-on:",
+        'sm_disable = ["GUIDANCE_CHANGED"]',
+    ],
+    "howto/add-tool.html": [
+        ":pupil-images: not-identifiable",
+        ":lawful-basis: consent",
+        ":dpia-on:",
+        "IMG_PUBLIC_FACES",
+        ":satisfies: DATA_LAWFUL_BASIS",
+        "livestreaming",
+        ":account: page",
+    ],
 }
 
 
@@ -296,3 +336,116 @@ def test_example_pack_in_the_docs_loads() -> None:
 
     pack = guidance.load_pack(DOCS / "howto" / "trust-pack.yaml")
     assert pack.requirements
+
+
+def rule_entries(out: Path, page: str) -> dict[str, str]:
+    """Each generated entry of a reference page (a requirement, a platform's
+    details), by its anchor: the words from its heading to the next one."""
+    source = (out / page).read_text(encoding="utf-8")
+    entries = {}
+    for chunk in re.split(r'<p class="(?:rubric smdocs-rule|smdocs-rule rubric)"', source)[
+        1:
+    ]:
+        match = ID_RE.search(chunk)
+        assert match, chunk[:200]
+        text = html.unescape(TAG_RE.sub(" ", chunk)).translate(PLAIN_QUOTES)
+        entries[match.group(1)] = " ".join(text.split())
+    return entries
+
+
+def test_guidance_reference_shows_dates_and_confirmation(built: tuple[Path, str]) -> None:
+    """Every requirement of the built-in packs shows when it was added and last
+    changed, when its source was checked and whether it could be confirmed; each
+    pack shows its first release; GUIDANCE_CHANGED is explained."""
+    from sphinxcontrib_sociallpolicy import guidance
+
+    out, _ = built
+    entries = rule_entries(out, "reference/guidance.html")
+    text = page_words(out, "reference/guidance.html")
+    for path in guidance.BUILTIN_PACKS.values():
+        pack = guidance.load_pack(path)
+        if pack.first_released:
+            assert re.search(rf"First released\s*:\s*{pack.first_released}", text), pack.id
+        for requirement in pack.requirements:
+            entry = entries[anchor("rule", pack.id, requirement.id)]
+            wanted = []
+            if requirement.added:
+                wanted.append(f"Added : {requirement.added}")
+            if requirement.changed:
+                wanted.append(f"Changed : {requirement.changed}")
+            if requirement.checked_on:
+                wanted.append(f"Source checked on : {requirement.checked_on}")
+            if not requirement.verified:
+                wanted.append("Source confirmed : no")
+            elif requirement.checked_on:
+                wanted.append("Source confirmed : yes")
+            missing = [w for w in wanted if w not in entry]
+            assert not missing, (pack.id, requirement.id, missing)
+    drift = entries[anchor("rule", "engine", guidance.DRIFT_RULE)]
+    assert "--changes-since" in drift and "sm.guidance_changed" in drift
+
+
+def test_platform_reference_shows_each_fact_with_its_record(
+    built: tuple[Path, str],
+) -> None:
+    """Each platform's details give every minimum age (with the date it takes
+    effect) and every fact with its source, address, check date and whether it was
+    confirmed, and the accounts it offers with the safest; the table lists what is
+    not confirmed."""
+    from sphinxcontrib_sociallpolicy import guidance
+
+    out, _ = built
+    details = rule_entries(out, "reference/platforms.html")
+
+    def shows(entry: str, fact: object, where: str) -> None:
+        for value in (fact.source, fact.address):  # type: ignore[attr-defined]
+            if value:
+                assert " ".join(value.split()) in entry, (where, value)
+        if fact.checked_on:  # type: ignore[attr-defined]
+            assert str(fact.checked_on) in entry, (where, fact)  # type: ignore[attr-defined]
+
+    for platform in guidance.load_catalogue([]):
+        entry = details[anchor("platform", platform.id, "details")]
+        for country, ages in platform.min_ages.items():
+            for age in ages:
+                assert country in entry, (platform.id, country)
+                if age.start:
+                    assert f"from {age.start}" in entry, (platform.id, country, age)
+                shows(entry, age.fact, platform.id)
+        for name, fact in platform.facts.items():
+            assert name in entry, (platform.id, name)
+            shows(entry, fact, platform.id)
+        unconfirmed = platform.unverified()
+        if unconfirmed:
+            assert "no (not confirmed)" in entry, platform.id
+            assert "Not confirmed : " + " , ".join(unconfirmed) in entry, platform.id
+        for kind in platform.accounts:
+            assert kind in entry, (platform.id, kind)
+        if platform.safest_account:
+            assert f"Safest account : {platform.safest_account}" in entry, platform.id
+    summary = page_words(out, "reference/platforms.html")
+    assert "Not confirmed" in summary and "(safest)" in summary
+
+
+def test_account_error_in_the_guides_is_the_real_one(tmp_path: Path) -> None:
+    """The input error the platform guide shows for ``:account: page`` on X is the
+    one ``sociallpolicy check`` gives for the example policy so changed."""
+    src = tmp_path / "policy"
+    shutil.copytree(ROOT / "example_project", src, ignore=shutil.ignore_patterns("_build"))
+    tools = src / "tools.rst"
+    text = tools.read_text(encoding="utf-8")
+    assert "   :platform: x\n" in text and "   :account: profile\n" in text
+    tools.write_text(text.replace("   :account: profile\n", "   :account: page\n"), "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_sociallpolicy.cli", "check", str(src)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(int(TODAY.timestamp()))},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = [x for x in result.stdout.splitlines() if "error" in x and ":account:" in x]
+    message = line.split("error", 1)[1].strip()
+    guide = (DOCS / "howto" / "platforms.rst").read_text(encoding="utf-8")
+    assert message in guide, message
