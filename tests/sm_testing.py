@@ -27,6 +27,19 @@ def warnings_of(app) -> list[str]:
     return lines
 
 
+def build_html(src: Path, out: Path, **overrides):
+    """Build ``src`` to HTML in ``out`` with ``sphinx.testing`` (settings given as
+    keyword arguments override conf.py); the app, for its warnings and output."""
+    from sphinx.testing.util import SphinxTestApp
+
+    app = SphinxTestApp("html", srcdir=src, builddir=out, confoverrides=overrides or None)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
 def sm_warnings(app) -> list[str]:
     return [line for line in warnings_of(app) if re.search(r"\[sm(\.[a-z_]+)?\]$", line)]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sm_testing import build_html as build
 from sm_testing import warnings_of
 from sphinx.testing.util import SphinxTestApp
 
@@ -58,15 +59,6 @@ def project(
         "utf-8",
     )
     return src
-
-
-def build(src: Path, out: Path, **overrides) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, builddir=out, confoverrides=overrides or None)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def age_findings(app: SphinxTestApp) -> list[str]:

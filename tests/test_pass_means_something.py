@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sm_testing import ROOTS, warnings_of
-from sphinx.testing.util import SphinxTestApp
+from sm_testing import build_html as build
 from sphinx.util.console import strip_colors
 
 from sphinxcontrib_sociallpolicy.cli import main
@@ -20,15 +20,6 @@ def copy_root(name: str, tmp_path: Path) -> Path:
     src = tmp_path / name
     shutil.copytree(ROOTS / f"test-{name}", src)
     return src
-
-
-def build(src: Path, out: Path, **overrides) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, builddir=out, confoverrides=overrides or None)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def edit(path: Path, old: str, new: str) -> None:
