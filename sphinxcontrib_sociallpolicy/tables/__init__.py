@@ -85,6 +85,26 @@ def status_cell(status: str | None, extra: str = "") -> tuple[list[nodes.Node], 
     ]
 
 
+def label_cells(tree: nodes.Element) -> None:
+    """Put each column's header, as a hidden label, at the start of each body cell
+    of the tables in ``tree``: on a narrow screen the stylesheet shows a table row
+    as a card, and the labels say what each value is (hidden otherwise)."""
+    for table in tree.findall(nodes.table):
+        head = next(table.findall(nodes.thead), None)
+        body = next(table.findall(nodes.tbody), None)
+        if head is None or body is None:
+            continue
+        headers = [entry.astext() for entry in next(head.findall(nodes.row))]
+        for row in body.findall(nodes.row):
+            for header, entry in zip(headers, row.findall(nodes.entry), strict=False):
+                if not header or not len(entry):
+                    continue
+                para = entry[0]
+                label = nodes.inline("", "", classes=["sm-cell-label"])
+                label += nodes.Text(f"{header}: ")
+                para.insert(0, label)
+
+
 def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: build each placeholder's table."""
     found = list(doctree.findall(sm_table))
@@ -105,6 +125,8 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                     table_id = f"{base}-{suffix}"
                 table["ids"].append(table_id)
                 doctree.ids[table_id] = table
+        if app.builder.format == "html":
+            label_cells(container)
         if app.builder.format == "latex":
             # smaller type, and break points in long words, so tables fit the page
             allow_latex_breaks(container)
