@@ -174,6 +174,9 @@ class Tables(HTMLParser):
         self._cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        # a cell's hidden column label (shown only where a row becomes a card)
+        if tag == "span" and "sm-cell-label" in (dict(attrs).get("class") or ""):
+            self._label = True
         if tag == "table":
             self.tables.append(Table((dict(attrs).get("class") or "").split()))
         elif tag in ("thead", "tbody") and self.tables:
@@ -184,6 +187,8 @@ class Tables(HTMLParser):
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "span":
+            self._label = False
         if tag in ("td", "th") and self._cell is not None and self._part:
             self._part[-1].append(" ".join("".join(self._cell).split()))
             self._cell = None
@@ -191,7 +196,7 @@ class Tables(HTMLParser):
             self._part = None
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
+        if self._cell is not None and not getattr(self, "_label", False):
             self._cell.append(data)
 
 

@@ -52,6 +52,9 @@ class Tables(HTMLParser):
         self._cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        # a cell's hidden column label (shown only where a row becomes a card)
+        if tag == "span" and "sm-cell-label" in (dict(attrs).get("class") or ""):
+            self._label = True
         if tag == "table":
             self.tables.append((dict(attrs).get("class", ""), []))
         elif tag == "tbody":
@@ -62,6 +65,8 @@ class Tables(HTMLParser):
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "span":
+            self._label = False
         if tag == "tbody":
             self._in_body = False
         elif tag == "td" and self._cell is not None:
@@ -69,7 +74,7 @@ class Tables(HTMLParser):
             self._cell = None
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
+        if self._cell is not None and not getattr(self, "_label", False):
             self._cell.append(data)
 
 
