@@ -26,6 +26,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .project import setup_project
     from .render import setup_render
     from .reports import setup_reports
+    from .status import setup_status
     from .tables import setup_tables
 
     app.setup_extension("sphinx_needs")
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_evaluation(app)
     setup_guidance_directive(app)
     setup_reports(app)
+    setup_status(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -25,6 +25,8 @@ from sphinx_needs.api import InvalidNeedException, add_need
 from . import render
 from .needs import ALL_FIELD, SECTIONS_FIELD
 from .options import ID_RE, OptionError, option_message, parse_covers, parse_value
+from .project import note_doc
+from .render import STATUS_MARK_KINDS
 from .schema import (
     CONTROL,
     DOCUMENT,
@@ -226,6 +228,9 @@ class ItemDirective(SphinxDirective):
         if hide:
             # still a need, and still a link target
             return [nodes.target("", "", ids=[need_id])]
+        if item_type.kind in STATUS_MARK_KINDS or item_type.kind == "policy":
+            # its status mark shows findings that any item's change can alter
+            note_doc(self.env, "tables")
         return self._render(need_id, title, fields, collapse)
 
     def _status(self) -> str | None:

@@ -68,6 +68,7 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
     state.packs = [(p.id, p.title, p.version, p.source) for p in packs]
     requirements = guidance.requirements_of(packs)
     state.known_ids |= {r.id for r in requirements}
+    state.extra["catalogue"] = catalogue
     check_platforms(state, catalogue)
     state.evaluation = guidance.evaluate(
         state.policy,

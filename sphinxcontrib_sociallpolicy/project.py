@@ -221,21 +221,50 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
 # when anything of any item (or a guidance file) changed.
 
 
+#: what a document may hold that the write phase must know of: item links
+#: (``refs``), whole-project tables or item status marks (``tables``: rewritten
+#: whenever any item changes), the compliance summary (``compliance``)
+DOC_SETS = ("refs", "tables", "compliance")
+
+
 def _doc_sets(env: BuildEnvironment) -> dict[str, set[str]]:
     if not hasattr(env, "sm_docs"):
-        env.sm_docs = {"refs": set(), "tables": set()}  # type: ignore[attr-defined]
+        env.sm_docs = {}  # type: ignore[attr-defined]
+    for what in DOC_SETS:
+        env.sm_docs.setdefault(what, set())  # type: ignore[attr-defined]
     return env.sm_docs  # type: ignore[attr-defined]
 
 
 def note_doc(env: BuildEnvironment, what: str) -> None:
-    """Record that the current document holds item links (``refs``) or a
-    whole-project table (``tables``)."""
+    """Record that the current document holds item links (``refs``), a
+    whole-project table or status marks (``tables``) or the compliance summary
+    (``compliance``)."""
     _doc_sets(env)[what].add(env.docname)
+
+
+def _sections(env: BuildEnvironment) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{docname: {item ID: (section title, section ID)}}``: the section each
+    item is written in, for the "Where" of a finding."""
+    if not hasattr(env, "sm_sections"):
+        env.sm_sections = {}  # type: ignore[attr-defined]
+    return env.sm_sections  # type: ignore[attr-defined]
+
+
+def section_of(env: BuildEnvironment, docname: str, item_id: str) -> tuple[str, str] | None:
+    """(section title, section ID) of an item, or None where it is not known."""
+    return _sections(env).get(docname, {}).get(item_id)
+
+
+def compliance_doc(env: BuildEnvironment) -> str | None:
+    """The document holding the compliance summary (the first, if several)."""
+    docs = sorted(_doc_sets(env)["compliance"])
+    return docs[0] if docs else None
 
 
 def on_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     for docs in _doc_sets(env).values():
         docs.discard(docname)
+    _sections(env).pop(docname, None)
 
 
 def on_merge_info(
@@ -243,15 +272,41 @@ def on_merge_info(
 ) -> None:
     mine = _doc_sets(env)
     for what, docs in _doc_sets(other).items():
-        mine[what] |= docs & set(docnames)
+        mine.setdefault(what, set()).update(docs & set(docnames))
+    sections = _sections(env)
+    for docname, places in _sections(other).items():
+        if docname in docnames:
+            sections[docname] = places
 
 
 def on_doctree_read(app: Sphinx, doctree: Any) -> None:
+    from docutils import nodes
+
     from .render import sm_ref
 
     for _ in doctree.findall(sm_ref):
         note_doc(app.env, "refs")
         break
+    places: dict[str, tuple[str, str]] = {}
+    for block in doctree.findall(nodes.container):
+        if "sm-item" not in block["classes"] or not len(block):
+            continue
+        # the item's anchor: its target, or the title line docutils moved it to
+        ids = [i for child in block.children[:2] for i in child.get("ids", ())]
+        if not ids:
+            continue
+        section = block.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        if section is None or not section["ids"]:
+            continue
+        title = next(section.findall(nodes.title), None)
+        places[ids[0]] = (
+            title.astext() if title is not None else "",
+            section["ids"][0],
+        )
+    if places:
+        _sections(app.env)[app.env.docname] = places
 
 
 def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
@@ -268,6 +323,8 @@ def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
         places[need_id] = str(need["docname"] or "")
         if need["type"] in BY_DIRECTIVE:
             digest.update(repr(sorted(need.items())).encode("utf-8", "replace"))
+    # where items are written (a renamed section changes the "Where" of findings)
+    digest.update(repr(sorted(_sections(app.env).items())).encode("utf-8", "replace"))
     for path in sorted(getattr(app.env, "sm_data_files", ())):
         try:
             digest.update(Path(path).read_bytes())

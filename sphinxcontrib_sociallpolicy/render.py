@@ -34,6 +34,25 @@ LABELS = {
 }
 
 
+def inline_markup(text: str) -> list[nodes.Node]:
+    """Messages as readers should see them: the one piece of markup the guidance
+    packs use, `code` in backquotes, becomes inline code; everything else stays
+    plain text. The text is never parsed as reStructuredText, so what a school or a
+    pack writes cannot become markup, links or raw output."""
+    out: list[nodes.Node] = []
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backquote: show the text as written
+        return [nodes.Text(text)]
+    for index, part in enumerate(parts):
+        if not part:
+            continue
+        if index % 2:
+            out.append(nodes.literal(part, part))
+        else:
+            out.append(nodes.Text(part))
+    return out
+
+
 def label(option: str) -> str:
     """The reader's name for an option: ``approved-by`` -> ``Approved by``."""
     return LABELS.get(option) or option.replace("-", " ").capitalize()
@@ -41,6 +60,30 @@ def label(option: str) -> str:
 
 class sm_ref(nodes.Inline, nodes.Element):  # noqa: N801 - docutils node naming
     """A link to an item by ID, resolved in the write phase."""
+
+
+class sm_status(nodes.Inline, nodes.Element):  # noqa: N801 - docutils node naming
+    """Where an item's status mark (or, with ``item`` empty, the policy's overall
+    status) goes; filled in the write phase, when every finding is known (see
+    :mod:`.status`)."""
+
+
+class sm_platform(nodes.Inline, nodes.Element):  # noqa: N801 - docutils node naming
+    """A platform named by its ID (``x``), shown by its catalogue name (``X
+    (Twitter)``) in the write phase (see :mod:`.status`)."""
+
+
+def platform_name(platform_id: str) -> sm_platform:
+    node = sm_platform()
+    node["platform"] = platform_id
+    node += nodes.Text(platform_id)
+    return node
+
+
+def status_mark(item_id: str) -> sm_status:
+    node = sm_status()
+    node["item"] = item_id
+    return node
 
 
 def ref(item_id: str) -> sm_ref:
@@ -82,6 +125,8 @@ def value_nodes(
         return out
     if spec.kind == "url":
         return [nodes.reference(value, value, refuri=value)]
+    if spec.name == "platform" and isinstance(value, str):
+        return [platform_name(value)]
     if isinstance(value, list):
         return [nodes.Text(", ".join(value))]
     return [nodes.Text(str(value))]
@@ -128,6 +173,9 @@ def item_block(
     if draft:
         head += nodes.Text(" ")
         head += nodes.strong(DRAFT_MARK, DRAFT_MARK, classes=["sm-draft-mark"])
+    if item_type.kind in STATUS_MARK_KINDS:
+        head += nodes.Text(" ")
+        head += status_mark(need_id)
     block += head
     if not collapse:
         facts = nodes.field_list(classes=["sm-facts"])
@@ -159,6 +207,9 @@ def item_block(
     block.extend(content)
     return block
 
+
+#: the kinds of item whose block shows its own status mark ("2 findings, 1 must")
+STATUS_MARK_KINDS = ("tool", "control", "risk", "document")
 
 #: the words on a draft item's title line, in HTML and PDF alike
 DRAFT_MARK = "Draft: not yet adopted"
@@ -198,11 +249,12 @@ def policy_block(
     """The policy's key-facts table."""
     block = nodes.container(classes=["sm-item", "sm-item-policy"])
     block += nodes.target("", "", ids=[need_id])
-    rows: list[list[Cell]] = []
+    # the overall status first, where readers look (filled in the write phase)
+    rows: list[list[Cell]] = [[[nodes.Text("Status")], [status_mark("")]]]
     for name, field in POLICY_FACTS:
         value = fields.get(field)
         if value is None or value == []:
-            shown: list[nodes.Node] = [nodes.emphasis("not given", "not given")]
+            shown: list[nodes.Node] = [nodes.emphasis("not recorded", "not recorded")]
         else:
             text = ", ".join(value) if isinstance(value, list) else str(value)
             shown = [nodes.Text(text)]

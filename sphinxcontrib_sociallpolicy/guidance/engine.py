@@ -283,6 +283,26 @@ class Evaluation:
             )
         return f"Meets the guidance: no open finding at '{self.fail_on}' or above."
 
+    def status_line(self) -> str:
+        """The overall status with what it rests on, for the policy's key facts:
+        "Meets the guidance: 37 requirements met (21 checked, 16 attested), 1
+        waived" or "Does not yet meet the guidance: 3 open findings at 'must' or
+        above; 34 requirements met (...)"."""
+        c = self.basis_counts()
+        met = (
+            f"{c['met']} requirement{'s' if c['met'] != 1 else ''} met "
+            f"({c['checked']} checked, {c['attested']} attested)"
+        )
+        waived = f", {c['waived']} waived" if c["waived"] else ""
+        failing = self.failing()
+        if failing:
+            n = len(failing)
+            return (
+                f"Does not yet meet the guidance: {n} open finding{'s' if n != 1 else ''} "
+                f"at '{self.fail_on}' or above; {met}{waived}"
+            )
+        return f"Meets the guidance: {met}{waived}"
+
     def basis_counts(self) -> dict[str, int]:
         """How many results are met (checked from facts, attested by a control or
         document), open, waived and disabled."""

@@ -28,7 +28,7 @@ from ..render import allow_latex_breaks
 STATUS_WORDS = {
     "met": "met",
     "attested": "attested",
-    "open": "finding",
+    "open": "open",
     "waived": "waived",
     "disabled": "disabled",
     None: "n/a",
@@ -100,6 +100,8 @@ def label_cells(tree: nodes.Element) -> None:
                 if not header or not len(entry):
                     continue
                 para = entry[0]
+                if not isinstance(para, nodes.Element):
+                    continue
                 label = nodes.inline("", "", classes=["sm-cell-label"])
                 label += nodes.Text(f"{header}: ")
                 para.insert(0, label)

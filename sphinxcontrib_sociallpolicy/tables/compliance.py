@@ -7,20 +7,49 @@ from collections import Counter
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util.nodes import make_refnode
 
 from ..config import get_config
 from ..model import Finding
-from ..project import ProjectState
-from ..render import Cell, make_table, ref
+from ..project import ProjectState, note_doc, section_of
+from ..render import Cell, inline_markup, make_table, ref
 from ..schema import SEVERITIES
+from ..status import COMPLIANCE_ANCHOR, findings_anchor
 from . import Registration, TableDirective, sm_table, status_cell
 
 
 class ComplianceDirective(TableDirective):
     kind = "compliance"
 
+    def run(self) -> list[nodes.Node]:
+        note_doc(self.env, "compliance")
+        return super().run()
+
 
 DIRECTIVE = Registration("sm-compliance", ComplianceDirective)
+
+
+def where_nodes(app: Sphinx, fromdoc: str, finding: Finding) -> list[nodes.Node]:
+    """Where a finding is, in readers' words: the chapter and the section of the
+    item, linked to the section (file and line stay in check's and the reports'
+    output, for CI)."""
+    if not finding.docname:
+        return [nodes.emphasis("the whole policy", "the whole policy")]
+    env = app.env
+    title = env.titles.get(finding.docname)
+    chapter = title.astext() if title is not None else finding.docname
+    place = section_of(env, finding.docname, finding.item)
+    words = chapter
+    anchor = finding.item  # the item itself, where its section is not known
+    if place is not None:
+        section, anchor = place
+        if section and section != chapter:
+            words = f"{chapter}: {section}"
+    text = nodes.inline(words, words)
+    try:
+        return [make_refnode(app.builder, fromdoc, finding.docname, anchor, text)]
+    except Exception:  # noqa: BLE001 - a builder that cannot link: the words
+        return [text]
 
 
 def _sort(f: Finding) -> tuple[int, str, str, int]:
@@ -35,10 +64,16 @@ def build(
     sentence = evaluation.overall()
     css = "sm-overall-pass" if evaluation.passed else "sm-overall-fail"
     basis = "Results: " + evaluation.basis_sentence()
+    overall = nodes.paragraph(
+        "", "", nodes.strong(sentence, sentence), classes=["sm-overall", css]
+    )
+    document = node.document
+    assert document is not None  # a placeholder in a document being written
+    if COMPLIANCE_ANCHOR not in document.ids:
+        overall["ids"].append(COMPLIANCE_ANCHOR)
+        document.ids[COMPLIANCE_ANCHOR] = overall
     out: list[nodes.Node] = [
-        nodes.paragraph(
-            "", "", nodes.strong(sentence, sentence), classes=["sm-overall", css]
-        ),
+        overall,
         nodes.paragraph(basis, basis, classes=["sm-basis"]),
     ]
     drafts = evaluation.drafts()
@@ -110,7 +145,7 @@ def build(
         cell_classes = []
         for finding in findings:
             shown, classes = status_cell(finding.status)
-            message: list[nodes.Node] = [nodes.Text(finding.message)]
+            message: list[nodes.Node] = inline_markup(finding.message)
             if finding.status == "waived" and finding.reason:
                 message += [
                     nodes.Text(" Waived: "),
@@ -121,28 +156,33 @@ def build(
                 if finding.item in state.policy.items
                 else [nodes.literal(finding.item, finding.item)]
             )
-            where = f"{finding.source}:{finding.line}" if finding.source else "conf.py"
             rows.append(
                 [
                     [nodes.literal(finding.rule, finding.rule)],
                     finding.severity,
                     item,
-                    [nodes.literal(where, where)],
+                    where_nodes(app, docname, finding),
                     message,
                     shown,
                 ]
             )
             cell_classes.append([[], [], [], [], [], classes])
-        out.append(
-            make_table(
-                ["Rule", "Severity", "Item", "Where", "What to do", "Status"],
-                rows,
-                widths=[16, 8, 16, 14, 36, 10],
-                title="Findings",
-                classes=["sm-table", "sm-findings"],
-                cell_classes=cell_classes,
-            )
+        table = make_table(
+            ["Rule", "Severity", "Item", "Where", "What to do", "Status"],
+            rows,
+            widths=[16, 8, 16, 14, 36, 10],
+            title="Findings",
+            classes=["sm-table", "sm-findings"],
+            cell_classes=cell_classes,
         )
+        # each item's first row is where its status mark links to
+        body = next(table.findall(nodes.tbody))
+        for finding, row in zip(findings, body.findall(nodes.row), strict=False):
+            anchor = findings_anchor(finding.item)
+            if anchor not in document.ids:
+                row["ids"].append(anchor)
+                document.ids[anchor] = row
+        out.append(table)
     else:
         out.append(nodes.paragraph(text="There are no findings."))
     if state.disabled:

@@ -85,7 +85,7 @@ def _coverage(words: list[str | None]) -> str:
 LEGEND = (
     ("met", "checked from the facts written in the policy or the platform catalogue"),
     ("attested", "met because an adopted safeguard or school document stands for it"),
-    ("finding", "not met: see the findings"),
+    ("open", "not met: see the findings"),
     ("waived", "not met, with an approved, dated exception"),
     ("disabled", "switched off in conf.py"),
     ("n/a", "does not apply"),

@@ -34,7 +34,14 @@ def _lines(*pairs: tuple[str, object]) -> list[nodes.Node]:
             out.append(nodes.Text("; "))
         out.append(nodes.strong(label, label))
         out.append(nodes.Text(f" {text}"))
-    return out or [nodes.emphasis("not given", "not given")]
+    return out or [nodes.emphasis("not recorded", "not recorded")]
+
+
+def platform_words(state: ProjectState, platform_id: object) -> object:
+    """A platform by its catalogue name (the ID as written where it is unknown)."""
+    catalogue = state.extra.get("catalogue")
+    platform = catalogue.get(platform_id) if catalogue is not None else None
+    return platform.name if platform is not None else platform_id
 
 
 def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
@@ -75,7 +82,7 @@ def build(
             [
                 name,
                 _lines(
-                    ("Platform", f.get("platform")),
+                    ("Platform", platform_words(state, f.get("platform"))),
                     ("Account", f.get("account")),
                     ("Visible", f.get("visibility")),
                 ),

@@ -105,7 +105,37 @@ def build(
         )
     ]
     if "heatmap" in node["options"]:
-        out.append(heatmap(risks))
+        out.extend(heatmap_or_note(risks))
+    return out
+
+
+def heatmap_or_note(risks: list[Item]) -> list[nodes.Node]:
+    """The heat map of the rated risks, then the risks still to rate; with none
+    rated, a sentence instead of an empty grid that would look like data."""
+    rated = [r for r in risks if score(r.fields.get("likelihood"), r.fields.get("impact"))]
+    unrated = [r for r in risks if r not in rated]
+    out: list[nodes.Node] = []
+    if rated:
+        out.append(heatmap(rated))
+    else:
+        n = len(unrated)
+        text = f"No risk is rated yet ({n} risk{'s' if n != 1 else ''} to rate)."
+        out.append(nodes.paragraph(text, text, classes=["sm-heat-empty"]))
+    if unrated and rated:
+        para = nodes.paragraph(classes=["sm-heat-unrated"])
+        para += nodes.Text(
+            f"Not in the heat map, because their likelihood and impact are not both "
+            f"rated ({len(unrated)}): "
+        )
+        para.extend(refs([r.id for r in unrated]))
+        para += nodes.Text(".")
+        out.append(para)
+    elif unrated:
+        para = nodes.paragraph(classes=["sm-heat-unrated"])
+        para += nodes.Text("To rate: ")
+        para.extend(refs([r.id for r in unrated]))
+        para += nodes.Text(".")
+        out.append(para)
     return out
 
 

@@ -1,0 +1,97 @@
+"""Status where readers look: the policy's overall status in its key facts, and a
+small status mark in each tool's, safeguard's, risk's and document's own block.
+
+The directives leave :class:`~.render.sm_status` placeholders; at
+``doctree-resolved`` each becomes words read from this build's evaluation (colour
+only ever adds to the words), linked in HTML to the compliance summary: the overall
+status to its top, an item's mark to the item's rows of findings. A page with a
+status mark shows every item's findings, so it is rewritten whenever any item
+changes (the directives note it as a ``tables`` page).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.nodes import make_refnode
+
+from .project import compliance_doc, get_state
+from .render import sm_platform, sm_status
+
+#: the anchor of the compliance summary's overall status
+COMPLIANCE_ANCHOR = "sm-compliance"
+
+
+def findings_anchor(item_id: str) -> str:
+    """The anchor of an item's first row in the findings table."""
+    return nodes.make_id(f"sm-findings-{item_id}")
+
+
+def item_words(state: object, item_id: str) -> tuple[str, str, bool]:
+    """(words, CSS state, has open findings) of one item's status mark."""
+    evaluation = state.evaluation  # type: ignore[attr-defined]
+    found = [f for f in evaluation.findings_of(item_id) if f.status == "open"]
+    waived = sum(1 for f in evaluation.findings_of(item_id) if f.status == "waived")
+    if not found:
+        words = "no open findings" + (f", {waived} waived" if waived else "")
+        return words, "ok", False
+    n = len(found)
+    failing = sum(1 for f in found if evaluation.warns(f.severity))
+    words = f"{n} finding{'s' if n != 1 else ''}"
+    if failing:
+        words += f", {failing} {evaluation.fail_on}" + (
+            " or above" if evaluation.fail_on != "must" else ""
+        )
+    return words, "open" if failing else "note", True
+
+
+def resolve_platforms(app: Sphinx, doctree: nodes.document) -> None:
+    """Each platform ID shown by its catalogue name (the ID as written where the
+    catalogue does not know it)."""
+    found = list(doctree.findall(sm_platform))
+    if not found:
+        return
+    catalogue = get_state(app).extra.get("catalogue")
+    for node in found:
+        written = node["platform"]
+        platform = catalogue.get(written) if catalogue is not None else None
+        name = platform.name if platform is not None else written
+        node.replace_self(nodes.Text(name))
+
+
+def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: fill each status placeholder, and name platforms."""
+    resolve_platforms(app, doctree)
+    found = list(doctree.findall(sm_status))
+    if not found:
+        return
+    state = get_state(app)
+    target = compliance_doc(app.env)
+    html = app.builder.format == "html"
+    for node in found:
+        item_id = node["item"]
+        if item_id:
+            words, css, linked = item_words(state, item_id)
+            text = f"Status: {words}"
+            anchor = findings_anchor(item_id)
+        else:
+            evaluation = state.evaluation
+            text = evaluation.status_line()
+            css = "ok" if evaluation.passed else "open"
+            linked = True
+            anchor = COMPLIANCE_ANCHOR
+        mark = nodes.inline(text, text, classes=["sm-status-mark", f"sm-status-mark-{css}"])
+        replacement: nodes.Node = mark
+        if linked and target is not None and html:
+            try:
+                replacement = make_refnode(app.builder, docname, target, anchor, mark)
+            except Exception:  # noqa: BLE001 - a builder that cannot link: the words
+                replacement = mark
+        node.replace_self(replacement)
+
+
+def setup_status(app: Sphinx) -> None:
+    app.add_node(sm_status)
+    app.add_node(sm_platform)
+    # after the tables (400), before the item links are resolved (500)
+    app.connect("doctree-resolved", resolve_status, priority=450)
