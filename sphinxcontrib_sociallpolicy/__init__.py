@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .directives import setup_directives
     from .evaluation import setup_evaluation
     from .guidance_directive import setup_guidance_directive
+    from .latex import setup_latex
     from .needs import setup_needs
     from .project import setup_project
     from .render import setup_render
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_evaluation(app)
     setup_guidance_directive(app)
     setup_reports(app)
+    setup_latex(app)
     setup_status(app)
     return {
         "version": __version__,
