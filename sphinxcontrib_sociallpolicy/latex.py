@@ -3,7 +3,7 @@
 The LaTeX builder joins the root document and every document its toctrees name into
 one tree, and emits ``doctree-resolved`` once for that tree. After every other
 handler (tables at priority 400, item links at 500), :func:`on_doctree_resolved`
-makes two changes, none of which HTML sees:
+makes three changes, none of which HTML sees:
 
 * **The root document's own text opens the main matter.** Sphinx drops the root
   document's title (it becomes the title page) and writes whatever comes before the
@@ -20,6 +20,10 @@ makes two changes, none of which HTML sees:
   table row) is given one at the start of its (first) paragraph, or else the link
   goes to the nearest labelled section. A link whose target is not in the PDF at
   all is kept as plain text.
+* **A run of items ends with a rule.** Each item opens with a rule
+  (``sociallpolicy.sty``); the last of a run gets the class ``sm-item-last``, which
+  closes it with one.
+The rules themselves are drawn by ``sociallpolicy.sty``.
 """
 
 from __future__ import annotations
@@ -267,12 +271,35 @@ def _unlink(node: nodes.reference) -> None:
         node.replace_self(node.children[:])
 
 
+def mark_last_items(tree: nodes.document) -> None:
+    """Add the class ``sm-item-last`` to each item that no other item follows, so
+    that ``sociallpolicy.sty`` closes a run of items with a rule (each item opens
+    with one)."""
+    for block in list(tree.findall(nodes.container)):
+        if "sm-item" not in block["classes"] or block.parent is None:
+            continue
+        siblings = block.parent.children[block.parent.index(block) + 1 :]
+        following = next(
+            (
+                node
+                for node in siblings
+                if not isinstance(node, nodes.Invisible | nodes.target | nodes.comment)
+            ),
+            None,
+        )
+        if not (
+            isinstance(following, nodes.container) and "sm-item" in following["classes"]
+        ):
+            block["classes"].append("sm-item-last")
+
+
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "latex":
         return
     labels = Labels(doctree, docname)
     open_main_matter(doctree, labels)
     fix_links(doctree, labels)
+    mark_last_items(doctree)
 
 
 def setup_latex(app: Sphinx) -> None:
