@@ -3,7 +3,7 @@
 The LaTeX builder joins the root document and every document its toctrees name into
 one tree, and emits ``doctree-resolved`` once for that tree. After every other
 handler (tables at priority 400, item links at 500), :func:`on_doctree_resolved`
-makes three changes, none of which HTML sees:
+makes four changes, none of which HTML sees:
 
 * **The root document's own text opens the main matter.** Sphinx drops the root
   document's title (it becomes the title page) and writes whatever comes before the
@@ -23,7 +23,14 @@ makes three changes, none of which HTML sees:
 * **A run of items ends with a rule.** Each item opens with a rule
   (``sociallpolicy.sty``); the last of a run gets the class ``sm-item-last``, which
   closes it with one.
-The rules themselves are drawn by ``sociallpolicy.sty``.
+* **Tables without a caption take no number.** ``longtable`` numbers every table,
+  captioned or not, so "Table 2 -- continued" headed a table that had no "Table 2".
+  A marker before each untitled table tells ``sociallpolicy.sty`` to give its number
+  back and to head its continued pages without one.
+
+The rules themselves and the numbering of captions through the whole document (Sphinx
+restarts it at every chapter without printing the chapter: "Table 1" in each) are
+done in ``sociallpolicy.sty``.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.latex.nodes import HYPERLINK_SUPPORT_NODES
+from sphinx.locale import _
+from sphinx.util.texescape import escape as tex_escape
 
 #: the ID Sphinx gives a document's own label (``docname::doc``)
 DOC_ID = ":doc"
@@ -271,6 +280,27 @@ def _unlink(node: nodes.reference) -> None:
         node.replace_self(node.children[:])
 
 
+def number_captioned_tables_only(tree: nodes.document) -> None:
+    """Before each table without a title, ``\\smuncaptionedtable{...}``: the table
+    takes no number and its continued pages say only "continued from previous
+    page" (in the document's language). Put before the targets that precede the
+    table, so that the writer still hands their labels to the table."""
+    text = tex_escape(str(_("continued from previous page")))
+    for table in list(tree.findall(nodes.table)):
+        if any(isinstance(child, nodes.title) for child in table.children):
+            continue
+        parent = table.parent
+        if parent is None:
+            continue
+        position = parent.index(table)
+        while position and isinstance(parent[position - 1], nodes.target):
+            position -= 1
+        parent.insert(
+            position,
+            nodes.raw("", "\\smuncaptionedtable{" + text + "}", format="latex"),
+        )
+
+
 def mark_last_items(tree: nodes.document) -> None:
     """Add the class ``sm-item-last`` to each item that no other item follows, so
     that ``sociallpolicy.sty`` closes a run of items with a rule (each item opens
@@ -300,6 +330,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     open_main_matter(doctree, labels)
     fix_links(doctree, labels)
     mark_last_items(doctree)
+    number_captioned_tables_only(doctree)
 
 
 def setup_latex(app: Sphinx) -> None:
