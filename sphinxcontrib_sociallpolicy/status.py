@@ -3,8 +3,8 @@ small status mark in each tool's, safeguard's, risk's and document's own block.
 
 The directives leave :class:`~.render.sm_status` placeholders; at
 ``doctree-resolved`` each becomes words read from this build's evaluation (colour
-only ever adds to the words), linked in HTML to the compliance summary: the overall
-status to its top, an item's mark to the item's rows of findings. A page with a
+only ever adds to the words), linked (in HTML and PDF) to the compliance summary: the
+overall status to its top, an item's mark to the item's rows of findings. A page with a
 status mark shows every item's findings, so it is rewritten whenever any item
 changes (the directives note it as a ``tables`` page).
 """
@@ -67,7 +67,6 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     state = get_state(app)
     target = compliance_doc(app.env)
-    html = app.builder.format == "html"
     for node in found:
         item_id = node["item"]
         if item_id:
@@ -82,7 +81,7 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             anchor = COMPLIANCE_ANCHOR
         mark = nodes.inline(text, text, classes=["sm-status-mark", f"sm-status-mark-{css}"])
         replacement: nodes.Node = mark
-        if linked and target is not None and html:
+        if linked and target is not None:
             try:
                 replacement = make_refnode(app.builder, docname, target, anchor, mark)
             except Exception:  # noqa: BLE001 - a builder that cannot link: the words
