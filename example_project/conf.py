@@ -34,10 +34,9 @@ sm_fail_on = "must"
 html_title = "Oakfield Primary School: Social Media Policy"
 html_short_title = "Social Media Policy"
 html_theme = "alabaster"
+# alabaster at its own width: the example shows what every school gets
 html_theme_options = {
     "description": "Social media and online safety, 2026-27",
-    "page_width": "1100px",
-    "sidebar_width": "230px",
 }
 ALABASTER_OPTIONS = html_theme_options
 html_last_updated_fmt = "%d %B %Y"
