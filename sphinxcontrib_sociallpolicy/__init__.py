@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .directives import setup_directives
     from .evaluation import setup_evaluation
     from .guidance_directive import setup_guidance_directive
+    from .html import setup_html
     from .latex import setup_latex
     from .needs import setup_needs
     from .project import setup_project
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_reports(app)
     setup_latex(app)
     setup_status(app)
+    setup_html(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -9,6 +9,7 @@ in the write phase (:func:`resolve_refs`), when every item's page is known.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -42,14 +43,33 @@ def inline_markup(text: str) -> list[nodes.Node]:
     out: list[nodes.Node] = []
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unmatched backquote: show the text as written
-        return [nodes.Text(text)]
+        return _with_ids(text)
     for index, part in enumerate(parts):
         if not part:
             continue
         if index % 2:
             out.append(nodes.literal(part, part))
         else:
-            out.append(nodes.Text(part))
+            out.extend(_with_ids(part))
+    return out
+
+
+#: an item or rule ID in running text (capitals with at least one underscore)
+ID_IN_TEXT = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
+
+
+def _with_ids(text: str) -> list[nodes.Node]:
+    """Text with each ID in it shown as an ID (code that may break after an
+    underscore)."""
+    out: list[nodes.Node] = []
+    position = 0
+    for match in ID_IN_TEXT.finditer(text):
+        if match.start() > position:
+            out.append(nodes.Text(text[position : match.start()]))
+        out.append(nodes.literal(match.group(1), match.group(1), classes=["sm-id"]))
+        position = match.end()
+    if position < len(text):
+        out.append(nodes.Text(text[position:]))
     return out
 
 
@@ -266,7 +286,10 @@ def policy_block(
         title=f"Key facts: {title}",
         classes=["sm-table", "sm-key-facts"],
     )
-    block += table
+    # in its own box, like the other tables, so it scrolls rather than overflows
+    wrapper = nodes.container(classes=["sm-table-wrapper", "sm-key-facts-wrapper"])
+    wrapper += table
+    block += wrapper
     block.extend(content)
     return block
 

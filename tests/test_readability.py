@@ -158,3 +158,35 @@ def test_an_empty_heat_map_says_so_and_unrated_risks_are_listed(
     )
     assert "No risk is rated yet (2 risks to rate)." in html
     assert "sm-heatmap" not in html
+
+
+def test_header_cells_have_scope_and_ids_break_after_underscores(site: Path) -> None:
+    appendix = page(site, "appendix")
+    register = appendix[appendix.index("sm-register-table") :]
+    register = register[: register.index("</table>")]
+    assert '<th scope="col" class="head">' in register
+    assert "<th class" not in register  # every header cell says what it heads
+    # an ID breaks after an underscore, and nowhere else
+    assert (
+        '<span class="pre">TOOL_</span><wbr><span class="pre">FACEBOOK_</span><wbr>'
+        '<span class="pre">GROUP</span>'
+    ) in register
+    # an ID named in a message is shown as an ID too
+    findings = appendix[appendix.index("sm-findings") :]
+    assert '<code class="sm-id docutils literal notranslate"><span class="pre">MOD_' in (
+        findings
+    )
+
+
+def test_each_table_scrolls_in_a_labelled_region(site: Path) -> None:
+    appendix = page(site, "appendix")
+    for label in (
+        "Register of approved accounts",
+        "Risk register",
+        "Traceability matrix",
+        "Compliance summary",
+    ):
+        assert f'<div tabindex="0" role="region" aria-label="{label}"' in appendix, label
+    assert '<div tabindex="0" role="region" aria-label="Key facts"' in page(site, "index")
+    # the policy's own text is no region
+    assert page(site, "tools").count('role="region"') == 0

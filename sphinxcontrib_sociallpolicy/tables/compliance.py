@@ -158,7 +158,7 @@ def build(
             )
             rows.append(
                 [
-                    [nodes.literal(finding.rule, finding.rule)],
+                    [nodes.literal(finding.rule, finding.rule, classes=["sm-id"])],
                     finding.severity,
                     item,
                     where_nodes(app, docname, finding),

@@ -106,7 +106,7 @@ def build(
         make_table(
             [
                 "Tool",
-                "Platform",
+                "Platform and account",
                 "Purpose and audience",
                 "People",
                 "Set-up",

@@ -1,0 +1,114 @@
+"""HTML-only touches that help readers of our tables (the LaTeX side is in
+:mod:`.latex`):
+
+- header cells say what they head (``scope="col"``; ``scope="row"`` on stub
+  cells), so a screen reader announces a cell's column and row;
+- item IDs may break after an underscore and nowhere else (``<wbr>`` after each
+  ``_``), so a long ID wraps in a narrow column without splitting a word;
+- the box each table scrolls in is a labelled region that keyboards can reach
+  (``tabindex="0" role="region" aria-label="..."``, the label a constant per kind
+  of table), so it can be scrolled without a mouse.
+
+Only constant markup is added; every user text stays a text node, escaped by the
+writer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+#: the element that may break an ID after an underscore (constant markup)
+WORD_BREAK = "<wbr>"
+
+
+def _our_table(entry: nodes.Element) -> bool:
+    table = entry.parent.parent.parent.parent if entry.parent is not None else None
+    return isinstance(table, nodes.table) and "sm-table" in table["classes"]
+
+
+def visit_entry(self: Any, node: nodes.entry) -> None:
+    """Sphinx's own cell, with a ``scope`` on our header cells."""
+    _VISIT(self, node)
+    if not _our_table(node):
+        return
+    last = self.body[-1]
+    if last.startswith("<th"):
+        scope = "col" if isinstance(node.parent.parent, nodes.thead) else "row"
+        self.body[-1] = last.replace("<th", f'<th scope="{scope}"', 1)
+
+
+def depart_entry(self: Any, node: nodes.entry) -> None:
+    _DEPART(self, node)
+
+
+def _html_translator() -> Any:
+    from sphinx.writers.html5 import HTML5Translator
+
+    return HTML5Translator
+
+
+_VISIT = _html_translator().visit_entry
+_DEPART = _html_translator().depart_entry
+_VISIT_CONTAINER = _html_translator().visit_container
+_DEPART_CONTAINER = _html_translator().depart_container
+
+#: the name of each kind of table, for its scrolling region (constants only)
+REGION_LABELS = {
+    "sm-register": "Register of approved accounts",
+    "sm-risk-register": "Risk register",
+    "sm-matrix": "Traceability matrix",
+    "sm-compliance": "Compliance summary",
+    "sm-key-facts-wrapper": "Key facts",
+}
+
+
+def visit_container(self: Any, node: nodes.container) -> None:
+    """Sphinx's own ``div``; our tables' wrapper becomes a reachable region."""
+    _VISIT_CONTAINER(self, node)
+    if "sm-table-wrapper" not in node["classes"]:
+        return
+    label = next(
+        (name for css, name in REGION_LABELS.items() if css in node["classes"]),
+        "Table",
+    )
+    last = self.body[-1]
+    if last.startswith("<div"):
+        self.body[-1] = last.replace(
+            "<div", f'<div tabindex="0" role="region" aria-label="{label}"', 1
+        )
+
+
+def depart_container(self: Any, node: nodes.container) -> None:
+    _DEPART_CONTAINER(self, node)
+
+
+def break_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved`` (HTML): a break opportunity after each underscore of an
+    item ID shown as code (``code.sm-id``)."""
+    if app.builder.format != "html":
+        return
+    for literal in list(doctree.findall(nodes.literal)):
+        if "sm-id" not in literal["classes"]:
+            continue
+        text = literal.astext()
+        if "_" not in text or len(literal.children) != 1:
+            continue
+        pieces = text.split("_")
+        children: list[nodes.Node] = []
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            children.append(nodes.Text(piece if last else piece + "_"))
+            if not last:
+                children.append(nodes.raw("", WORD_BREAK, format="html"))
+        literal.children = []
+        literal.extend(children)
+
+
+def setup_html(app: Sphinx) -> None:
+    app.add_node(nodes.entry, override=True, html=(visit_entry, depart_entry))
+    app.add_node(nodes.container, override=True, html=(visit_container, depart_container))
+    # after the tables (400), the status marks (450) and the item links (500)
+    app.connect("doctree-resolved", break_ids, priority=800)
