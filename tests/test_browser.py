@@ -60,6 +60,8 @@ PROJECTS = {
     "example": (REPO / "example_project", ("-W", "--keep-going")),
     # a new school's first build has must findings, which are warnings: no -W
     "longids": (ROOTS / "test-longids", ()),
+    # what `sociallpolicy new` writes from the full example answers (made per test run)
+    "wizard": (None, ("-W", "--keep-going")),
 }
 REGISTERS = (
     "sm-register-table",
@@ -73,6 +75,7 @@ REGISTERS = (
 EXPECTED = {
     "example": {"index": ["sm-key-facts"], "registers": list(REGISTERS)},
     "longids": {"index": ["sm-key-facts"], "registers": list(REGISTERS)},
+    "wizard": {"index": ["sm-key-facts"], "registers": list(REGISTERS)},
 }
 
 #: What a reader would see wrong with the tables of the page, as lists of short
@@ -282,6 +285,39 @@ def build_html(src: Path, out: Path, *options: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def make_wizard_project(target: Path) -> None:
+    """The project `sociallpolicy new` writes from the full example answers, dated
+    as the other projects are built (``TODAY``)."""
+    import datetime as dt
+    import os
+
+    epoch = dt.datetime.fromisoformat(f"{TODAY}T12:00:00+00:00").timestamp()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinxcontrib_sociallpolicy.cli",
+            "new",
+            str(target),
+            "--answers",
+            str(
+                REPO
+                / "sphinxcontrib_sociallpolicy"
+                / "cli"
+                / "examples"
+                / "answers-full.yaml"
+            ),
+            "-y",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(int(epoch))},
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
     """``sites(project, theme)``: the folder of the project's HTML in the theme,
@@ -293,7 +329,10 @@ def sites(tmp_path_factory):
             source, options = PROJECTS[project]
             base = tmp_path_factory.mktemp(f"{project}-{theme}")
             src = base / "src"
-            shutil.copytree(source, src, ignore=shutil.ignore_patterns("_build"))
+            if source is None:
+                make_wizard_project(src)
+            else:
+                shutil.copytree(source, src, ignore=shutil.ignore_patterns("_build"))
             out = base / "html"
             build_html(
                 src, out, *options, "-D", f"html_theme={theme}", "-D", f"sm_today={TODAY}"

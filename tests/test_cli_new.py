@@ -1672,3 +1672,20 @@ def test_an_answers_file_with_piped_input_reads_nothing(tmp_path: Path, monkeypa
     assert new(str(out), "--answers", str(FULL)) == 0
     assert stdin.tell() == 0
     assert "Another school" not in (out / "index.rst").read_text("utf-8")
+
+
+def test_the_readme_and_workflow_install_what_can_be_installed(tmp_path: Path):
+    # the package is not on the package index yet: the generated project says how
+    # to install it, and its workflow takes where to install it from
+    out = tmp_path / "p"
+    assert new(str(out), "--answers", str(FULL), "-y") == 0
+    readme = (out / "README.md").read_text("utf-8")
+    assert "It is not on the Python\nPackage Index yet" in readme
+    assert "\npip install sphinxcontrib-sociallpolicy\n" not in readme
+    workflow = yaml.safe_load((out / ".github" / "workflows" / "policy.yml").read_text())
+    install = workflow["jobs"]["check"]["steps"][2]
+    assert (
+        install["run"]
+        == 'pip install "${SOCIALLPOLICY_PACKAGE:-sphinxcontrib-sociallpolicy}"'
+    )
+    assert install["env"] == {"SOCIALLPOLICY_PACKAGE": "${{ vars.SOCIALLPOLICY_PACKAGE }}"}

@@ -617,10 +617,15 @@ def readme(plan: Plan) -> str:
             "reStructuredText with sphinxcontrib-sociallpolicy and checked against",
             "the guidance packs " + ", ".join(plan.guidance) + ".",
             "",
+            "Install sphinxcontrib-sociallpolicy first. It is not on the Python",
+            "Package Index yet: install it from a copy of its repository",
+            "(`pip install path/to/sphinxcontrib-sociallpolicy`) or from a wheel built",
+            "there (`pip install path/to/sphinxcontrib_sociallpolicy-*.whl`). Once it",
+            "is published, `pip install sphinxcontrib-sociallpolicy` will do.",
+            "",
             "Build it (fails on any finding at `must`):",
             "",
             "```sh",
-            "pip install sphinxcontrib-sociallpolicy",
             "sphinx-build -W -b html . _build/html",
             "```",
             "",
@@ -653,7 +658,13 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install sphinxcontrib-sociallpolicy
+      # sphinxcontrib-sociallpolicy is not on the Python Package Index yet: set
+      # the repository variable SOCIALLPOLICY_PACKAGE to where pip can install it
+      # from (a git address or a wheel's address); once it is published, the
+      # default name will do
+      - run: pip install "${SOCIALLPOLICY_PACKAGE:-sphinxcontrib-sociallpolicy}"
+        env:
+          SOCIALLPOLICY_PACKAGE: ${{ vars.SOCIALLPOLICY_PACKAGE }}
       - name: Check the policy against its guidance
         run: sociallpolicy check --format github .
       - name: Build the HTML
