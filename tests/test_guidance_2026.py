@@ -116,7 +116,7 @@ def test_what_changed_since_the_policy_was_approved(tmp_path: Path, capsys, monk
     app = build(src, tmp_path / "out", sm_today="2026-12-02")
     html = (Path(app.outdir) / "index.html").read_text("utf-8")
     assert "New or changed since this policy was approved" in html
-    assert "IMG_PUBLIC_FACES" in html.replace("</span><wbr><span class=\"pre\">", "")
+    assert "IMG_PUBLIC_FACES" in html.replace('</span><wbr><span class="pre">', "")
     assert "added 2026-12-02" in html
     report = json.loads((Path(app.outdir) / "sm-report.json").read_text("utf-8"))
     drift = [f for f in report["findings"] if f["rule"] == "GUIDANCE_CHANGED"]
