@@ -39,6 +39,7 @@ from .schema import (
     TOOL,
     WAIVER,
     ItemType,
+    is_draft,
 )
 from .warnings import SmWarning, warn
 
@@ -339,15 +340,6 @@ class WaiverDirective(ItemDirective):
 
 class DocumentDirective(ItemDirective):
     item_type = DOCUMENT
-
-
-def is_draft(kind: str, status: str | None) -> bool:
-    """Whether an item of ``kind`` with ``:status:`` ``status`` is a draft: on the
-    items a school adopts, anything but absent or ``adopted``."""
-    if kind not in STATUS_KINDS:
-        return False
-    value = " ".join((status or "").split())
-    return bool(value) and value != "adopted"
 
 
 DIRECTIVES: dict[str, type[ItemDirective]] = {

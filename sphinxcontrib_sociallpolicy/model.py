@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .schema import is_draft
+
 ItemKind = Literal["policy", "tool", "control", "risk", "requirement", "waiver", "document"]
 FindingStatus = Literal["open", "waived", "disabled"]
 
@@ -43,10 +45,7 @@ class Item:
     def draft(self) -> bool:
         """A tool, control, risk or document not (yet) adopted by the school: its
         ``:status:`` is written and is not ``adopted``. A draft counts for nothing."""
-        if self.kind not in ("tool", "control", "risk", "document"):
-            return False
-        value = " ".join((self.status or "").split())
-        return bool(value) and value != "adopted"
+        return is_draft(self.kind, self.status)
 
     def get(self, name: str, default: Any = None) -> Any:
         if name in self.fields:

@@ -19,7 +19,7 @@ from sphinx.util.nodes import make_refnode
 
 from .model import rating, score
 from .needs import ALL_FIELD, SECTIONS_FIELD
-from .schema import ItemType, OptionSpec
+from .schema import STATUS_KINDS, ItemType, OptionSpec
 
 LABELS = {
     "dsl": "DSL",
@@ -229,7 +229,7 @@ def item_block(
 
 
 #: the kinds of item whose block shows its own status mark ("2 findings, 1 must")
-STATUS_MARK_KINDS = ("tool", "control", "risk", "document")
+STATUS_MARK_KINDS = STATUS_KINDS
 
 #: the words on a draft item's title line, in HTML and PDF alike
 DRAFT_MARK = "Draft: not yet adopted"

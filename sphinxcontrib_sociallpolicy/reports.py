@@ -113,14 +113,10 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
         ],
         "disabled": sorted(state.disabled),
         "summary": summary,
-        "findings": [f.as_dict() for f in sorted(state.findings, key=_order)],
+        "findings": [f.as_dict() for f in sorted(state.findings, key=finding_order)],
         "results": results,
         "coverage": {"requirements": per_requirement, "tools": per_tool},
     }
-
-
-def _order(f: Any) -> tuple[str, int, int, str, str]:
-    return finding_order(f)
 
 
 def junit_xml(state: ProjectState) -> bytes:

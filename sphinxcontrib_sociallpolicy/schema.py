@@ -129,6 +129,17 @@ DOCUMENT_KIND_WORDS = {
 ITEM_STATUSES = ("draft", "adopted")
 #: the item kinds whose ``:status:`` is draft or adopted
 STATUS_KINDS = ("tool", "control", "risk", "document")
+
+
+def is_draft(kind: str, status: str | None) -> bool:
+    """Whether an item of ``kind`` with ``:status:`` ``status`` is a draft: on the
+    items a school adopts, anything but absent or ``adopted``."""
+    if kind not in STATUS_KINDS:
+        return False
+    value = " ".join((status or "").split())
+    return bool(value) and value != "adopted"
+
+
 FREQUENCIES = ("continuous", "daily", "weekly", "monthly", "termly", "annual", "once")
 RISK_CATEGORIES = ("content", "contact", "conduct", "commerce")
 SEVERITIES = ("must", "should", "may")

@@ -11,6 +11,8 @@ changes (the directives note it as a ``tables`` page).
 
 from __future__ import annotations
 
+from typing import Any
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
@@ -45,18 +47,22 @@ def item_words(state: object, item_id: str) -> tuple[str, str, bool]:
     return words, "open" if failing else "note", True
 
 
+def platform_name(state: Any, platform_id: Any) -> Any:
+    """A platform by its catalogue name (the ID as written where the catalogue does
+    not know it)."""
+    catalogue = state.extra.get("catalogue")
+    platform = catalogue.get(platform_id) if catalogue is not None else None
+    return platform.name if platform is not None else platform_id
+
+
 def resolve_platforms(app: Sphinx, doctree: nodes.document) -> None:
-    """Each platform ID shown by its catalogue name (the ID as written where the
-    catalogue does not know it)."""
+    """Each platform ID shown by its catalogue name."""
     found = list(doctree.findall(sm_platform))
     if not found:
         return
-    catalogue = get_state(app).extra.get("catalogue")
+    state = get_state(app)
     for node in found:
-        written = node["platform"]
-        platform = catalogue.get(written) if catalogue is not None else None
-        name = platform.name if platform is not None else written
-        node.replace_self(nodes.Text(name))
+        node.replace_self(nodes.Text(str(platform_name(state, node["platform"]))))
 
 
 def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 from ..model import Item
 from ..project import ProjectState
 from ..render import Cell, make_table, ref
+from ..status import platform_name
 from . import Registration, TableDirective, filtered_ids, sm_table, unchanged
 
 
@@ -35,13 +36,6 @@ def _lines(*pairs: tuple[str, object]) -> list[nodes.Node]:
         out.append(nodes.strong(label, label))
         out.append(nodes.Text(f" {text}"))
     return out or [nodes.emphasis("not recorded", "not recorded")]
-
-
-def platform_words(state: ProjectState, platform_id: object) -> object:
-    """A platform by its catalogue name (the ID as written where it is unknown)."""
-    catalogue = state.extra.get("catalogue")
-    platform = catalogue.get(platform_id) if catalogue is not None else None
-    return platform.name if platform is not None else platform_id
 
 
 def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
@@ -82,7 +76,7 @@ def build(
             [
                 name,
                 _lines(
-                    ("Platform", platform_words(state, f.get("platform"))),
+                    ("Platform", platform_name(state, f.get("platform"))),
                     ("Account", f.get("account")),
                     ("Visible", f.get("visibility")),
                 ),
