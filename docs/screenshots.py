@@ -26,6 +26,19 @@ import test_browser as tb  # noqa: E402
 STATIC = REPO / "docs" / "_static"
 
 
+def rows_height(driver, box, rows: int, margin: int) -> int:
+    """The height, in pixels, of ``box`` down to the end of its first ``rows`` body
+    rows, plus ``margin``."""
+    return driver.execute_script(
+        "const rows = arguments[0].querySelectorAll('tbody tr');"
+        "return Math.ceil(rows[arguments[1] - 1].getBoundingClientRect().bottom"
+        " - arguments[0].getBoundingClientRect().top) + arguments[2];",
+        box,
+        rows,
+        margin,
+    )
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "html"
@@ -37,22 +50,12 @@ def main() -> int:
             tb.set_width(driver, 390)
             tb.load(driver, out / "registers.html")
             box = driver.find_element("css selector", register)
-            height = driver.execute_script(
-                "const rows = arguments[0].querySelectorAll('tbody tr');"
-                "return Math.ceil(rows[1].getBoundingClientRect().bottom"
-                " - arguments[0].getBoundingClientRect().top) + 8;",
-                box,
-            )
+            height = rows_height(driver, box, 2, 8)
             tb.screenshot(driver, STATIC / "register-phone.png", box, height)
             # paper: the print stylesheet on an A4 portrait page, the first rows
             tb.set_width(driver, tb.A4_PORTRAIT, "print")
             box = driver.find_element("css selector", register)
-            height = driver.execute_script(
-                "const rows = arguments[0].querySelectorAll('tbody tr');"
-                "return Math.ceil(rows[2].getBoundingClientRect().bottom"
-                " - arguments[0].getBoundingClientRect().top) + 4;",
-                box,
-            )
+            height = rows_height(driver, box, 3, 4)
             tb.screenshot(driver, STATIC / "register-paper.png", box, height)
         finally:
             driver.quit()

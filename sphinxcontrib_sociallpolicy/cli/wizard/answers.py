@@ -430,6 +430,19 @@ def _mapping(value: Any, where: str, what: str) -> Mapping[str, Any]:
     return value
 
 
+def _dates(value: Any, key: str, known: Any, example: str) -> dict[str, str]:
+    """A mapping of known names to dates (``training:``, ``last-done:``): an
+    unknown name or a bad date is an answers error; a blank stays blank."""
+    mapping = _mapping(value, f"{key}: ", f"a mapping, e.g. {example}")
+    out: dict[str, str] = {}
+    for name, given in mapping.items():
+        if name not in known:
+            raise _unknown(name, tuple(known), f"{key}.")
+        if given is not None:
+            out[name] = _get(mapping, name, date, f"{key}.")
+    return out
+
+
 def parse_tool(data: Any, index: int) -> ToolAnswers:
     where = f"tools[{index}]."
     if isinstance(data, str):  # "- facebook": a platform alone
@@ -553,23 +566,13 @@ def parse_answers(data: Any) -> Answers:
             value = _get(mapping, key, check, "people.")
             answers.people[PEOPLE_ALIASES.get(key, key)] = value
     if "training" in given:
-        mapping = _mapping(
-            top["training"], "training: ", "a mapping, e.g. {staff: 2026-09-02}"
+        answers.training.update(
+            _dates(top["training"], "training", TRAINING, "{staff: 2026-09-02}")
         )
-        for key, value in mapping.items():
-            if key not in TRAINING:
-                raise _unknown(key, tuple(TRAINING), "training.")
-            if value is not None:
-                answers.training[key] = _get(mapping, key, date, "training.")
     if "last-done" in given:
-        mapping = _mapping(
-            top["last-done"], "last-done: ", "a mapping, e.g. {access-review: 2026-09-01}"
+        answers.last_done.update(
+            _dates(top["last-done"], "last-done", LAST_DONE, "{access-review: 2026-09-01}")
         )
-        for key, value in mapping.items():
-            if key not in LAST_DONE:
-                raise _unknown(key, tuple(LAST_DONE), "last-done.")
-            if value is not None:
-                answers.last_done[key] = _get(mapping, key, date, "last-done.")
     if "adopt-suggestions" in given:
         answers.adopt = parse_adoption(top["adopt-suggestions"])
     if "tools" in given:
