@@ -25,6 +25,22 @@ DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
+#: the 249 officially assigned ISO 3166-1 alpha-2 codes (ISO 3166 Maintenance Agency,
+#: https://www.iso.org/obp/ui/#search/code/ , checked on 2026-12-02)
+ISO_COUNTRIES = frozenset(
+    """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN
+    BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
+    DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL
+    GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM
+    JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME
+    MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP
+    NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD
+    SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+    TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+    """.split()
+)
+
 #: codes people write that are not ISO 3166 alpha-2, with the code they mean
 NOT_ISO_COUNTRIES = {"UK": "GB", "EN": "GB", "EL": "GR"}
 
@@ -35,6 +51,8 @@ def country_problem(text: str) -> str | None:
         return "is not a two-letter country code in capitals"
     if text in NOT_ISO_COUNTRIES:
         return f"is not an ISO 3166 country code; write {NOT_ISO_COUNTRIES[text]}"
+    if text not in ISO_COUNTRIES:
+        return "is not an ISO 3166 country code (e.g. GB, IE, US)"
     return None
 
 
@@ -51,14 +69,29 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+#: the years a policy date may fall in: wide enough for any real policy, narrow enough
+#: that adding a review cycle or a waiver's months can never leave the calendar
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def date_problem(date: _dt.date) -> str | None:
+    """What is wrong with a real date as a policy date, or None."""
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:
+        return f"is outside the years {FIRST_YEAR} to {LAST_YEAR}"
+    return None
+
+
 def parse_date(text: str) -> _dt.date:
     text = text.strip()
     if not DATE_RE.match(text):
         raise OptionError("is not a date written YYYY-MM-DD")
     try:
-        return _dt.date.fromisoformat(text)
+        date = _dt.date.fromisoformat(text)
     except ValueError:
         raise OptionError("is not a real date") from None
+    if problem := date_problem(date):
+        raise OptionError(problem)
+    return date
 
 
 def parse_age_range(text: str) -> tuple[int, int]:

@@ -217,7 +217,7 @@ ALLOWED_WORDS = {
     ),
     "choice": lambda o: "one of " + ", ".join(o.values),
     "choices": lambda o: "one or more of " + ", ".join(o.values) + " (comma-separated)",
-    "date": lambda o: "a date written YYYY-MM-DD, e.g. 2026-09-01",
+    "date": lambda o: "a date written YYYY-MM-DD from 1900 to 2199, e.g. 2026-09-01",
     "score": lambda o: "a whole number from 1 to 5",
     "months": lambda o: "a whole number of months from 1 to 60",
     "age-range": lambda o: "the youngest and oldest pupil age, e.g. 4-11",
