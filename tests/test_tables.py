@@ -23,10 +23,10 @@ Scoped tables
 =============
 
 .. sm-register::
-   :filter: platform == "facebook"
+   :filter: equals: {platform: facebook}
 
 .. sm-risk-register::
-   :filter: category == "contact"
+   :filter: equals: {category: contact}
 
 .. sm-matrix::
    :rows: kent-2010

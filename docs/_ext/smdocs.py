@@ -87,8 +87,14 @@ NEED_OPTION_HELP = {
 #: options of the table directives (their ``option_spec`` gives names only)
 TABLE_OPTION_HELP = {
     "filter": (
-        "A sphinx-needs filter string that selects the items shown, e.g. "
-        "``type == 'sm-tool' and 'parents' in audience``."
+        "A condition, in the language of the guidance packs, that selects the items "
+        "shown (tools; risks on ``sm-risk-register``), written as YAML on the "
+        "option's line, e.g. ``includes: {audience: pupils}`` or ``{any: [{equals: "
+        "{category: contact}}, {compare: 'impact >= 4'}]}``. It is data, never "
+        "code: nothing in it is run. A filter that cannot be read is an ``sm.option`` "
+        "warning, and the table then shows every item under a note saying so. "
+        "(sphinx-needs' own ``needtable`` and ``needflow`` still take Python filter "
+        "strings, which they evaluate: review those as code.)"
     ),
     "heatmap": "Add a 5 x 5 likelihood x impact grid of the risks (a flag).",
     "rows": "Only the requirements of these packs or themes, comma-separated, e.g. "

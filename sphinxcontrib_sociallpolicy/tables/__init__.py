@@ -18,12 +18,11 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
-from sphinx_needs.api import get_needs_view
-from sphinx_needs.config import NeedsSphinxConfig
-from sphinx_needs.filter_common import filter_needs_view
 
 from ..project import ProjectState, get_state, note_doc
 from ..render import allow_latex_breaks
+from ..warnings import SmWarning, warn
+from .filters import FILTER_KINDS, FilterError, compile_filter
 
 STATUS_WORDS = {
     "met": "met",
@@ -56,24 +55,14 @@ class TableDirective(SphinxDirective):
         node["options"] = dict(self.options)
         node.source, node.line = self.get_source_info()
         node["location"] = (self.env.docname, self.lineno)
+        if (text := self.options.get("filter")) and self.kind in FILTER_KINDS:
+            try:
+                compile_filter(text, FILTER_KINDS[self.kind])
+            except FilterError as error:
+                warn(SmWarning.OPTION, f"{self.name}: :filter: {error}", node["location"])
+                node["filter_error"] = str(error)
         note_doc(self.env, "tables")
         return [node]
-
-
-def filtered_ids(app: Sphinx, node: sm_table, filter_string: str | None) -> set[str] | None:
-    """IDs of the needs a ``:filter:`` (sphinx-needs filter string) keeps, or None
-    when there is no filter. A bad filter is reported by sphinx-needs at the
-    directive's line."""
-    if not filter_string:
-        return None
-    needs = get_needs_view(app)
-    kept = filter_needs_view(
-        needs,
-        NeedsSphinxConfig(app.config),
-        filter_string,
-        location=node["location"],
-    )
-    return {need["id"] for need in kept}
 
 
 def status_cell(status: str | None, extra: str = "") -> tuple[list[nodes.Node], list[str]]:
@@ -117,6 +106,12 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         builder = BUILDERS[node["kind"]]
         new = builder(app, state, node, docname)
         container = nodes.container(classes=["sm-table-wrapper", f"sm-{node['kind']}"])
+        if node.get("filter_error"):
+            said = (
+                "This table's filter could not be read, so it shows every item: "
+                f":filter: {node['filter_error']}"
+            )
+            container += nodes.paragraph(said, said, classes=["sm-filter-error"])
         container.extend(new)
         for number, table in enumerate(container.findall(nodes.table), 1):
             if not table["ids"]:  # captioned tables need an anchor of their own

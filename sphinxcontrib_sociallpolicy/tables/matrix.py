@@ -13,7 +13,8 @@ from ..options import split_list
 from ..project import ProjectState
 from ..render import make_table, ref
 from ..warnings import SmWarning, warn
-from . import Registration, TableDirective, filtered_ids, sm_table, status_cell, unchanged
+from . import Registration, TableDirective, sm_table, status_cell, unchanged
+from .filters import select
 
 #: tool columns per table in LaTeX/PDF, so a wide matrix splits instead of overflowing
 PDF_TOOLS_PER_TABLE = 5
@@ -58,9 +59,8 @@ def _select_rows(
 
 
 def _select_tools(app: Sphinx, state: ProjectState, node: sm_table) -> list[Item]:
-    keep = filtered_ids(app, node, node["options"].get("filter"))
     all_tools = state.policy.of_kind("tool")
-    tools = [t for t in all_tools if keep is None or t.id in keep]
+    tools = select(app, state, ("tool",), node["options"].get("filter"), all_tools)
     if columns := node["options"].get("columns"):
         wanted = split_list(columns)
         ids = [t.id for t in all_tools]

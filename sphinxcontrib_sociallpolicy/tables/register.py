@@ -11,7 +11,8 @@ from ..model import Item
 from ..project import ProjectState
 from ..render import Cell, make_table, ref
 from ..status import platform_name
-from . import Registration, TableDirective, filtered_ids, sm_table, unchanged
+from . import Registration, TableDirective, sm_table, unchanged
+from .filters import select
 
 
 class RegisterDirective(TableDirective):
@@ -58,8 +59,9 @@ def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
 def build(
     app: Sphinx, state: ProjectState, node: sm_table, docname: str
 ) -> list[nodes.Node]:
-    keep = filtered_ids(app, node, node["options"].get("filter"))
-    tools = [t for t in state.policy.of_kind("tool") if keep is None or t.id in keep]
+    tools = select(
+        app, state, ("tool",), node["options"].get("filter"), state.policy.of_kind("tool")
+    )
     if not tools:
         return [nodes.paragraph(text="No tools match.", classes=["sm-empty"])]
     rows: list[list[Cell]] = []

@@ -8,7 +8,8 @@ from sphinx.application import Sphinx
 from ..model import Item, rating, score
 from ..project import ProjectState
 from ..render import DRAFT_MARK, make_table, ref, refs
-from . import Registration, TableDirective, filtered_ids, flag, sm_table, unchanged
+from . import Registration, TableDirective, flag, sm_table, unchanged
+from .filters import select
 
 
 class RiskRegisterDirective(TableDirective):
@@ -47,9 +48,14 @@ def _affects(item: Item) -> list[nodes.Node]:
 def build(
     app: Sphinx, state: ProjectState, node: sm_table, docname: str
 ) -> list[nodes.Node]:
-    keep = filtered_ids(app, node, node["options"].get("filter"))
     risks = sorted(
-        (r for r in state.policy.of_kind("risk") if keep is None or r.id in keep),
+        select(
+            app,
+            state,
+            ("risk",),
+            node["options"].get("filter"),
+            state.policy.of_kind("risk"),
+        ),
         key=_sort_key,
     )
     if not risks:
