@@ -19,7 +19,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from .options import DATE_RE, ID_RE, country_problem
+from .options import DATE_RE, ID_RE, ISO_COUNTRIES, country_problem, date_problem
 from .schema import SEVERITIES
 from .warnings import SmWarning, warn
 
@@ -33,6 +33,8 @@ class Setting:
     rebuild: str
     #: returns the problem with a value, or None
     check: Callable[[Any], str | None]
+    #: the value a bad one plainly means (``'MUST'`` for ``'must'``), or None
+    repair: Callable[[Any], Any] = lambda value: None
 
 
 def _list_of_str(value: Any) -> str | None:
@@ -54,7 +56,7 @@ def _country(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a two-letter country code in capitals, e.g. 'GB'"
     problem = country_problem(value)
-    if problem and "write" not in problem:
+    if problem and "write" not in problem and "e.g." not in problem:
         problem += ", e.g. 'GB'"
     return problem
 
@@ -62,15 +64,17 @@ def _country(value: Any) -> str | None:
 def _today(value: Any) -> str | None:
     if value is None:
         return None
+    date: dt.date | None = None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return None
-    if isinstance(value, str) and DATE_RE.match(value):
+        date = value
+    elif isinstance(value, str) and DATE_RE.match(value):
         try:
-            dt.date.fromisoformat(value)
-            return None
+            date = dt.date.fromisoformat(value)
         except ValueError:
             pass
-    return "must be a date written 'YYYY-MM-DD', or None for the build date"
+    if date is None:
+        return "must be a date written 'YYYY-MM-DD', or None for the build date"
+    return date_problem(date)
 
 
 def _severity(value: Any) -> str | None:
@@ -81,6 +85,15 @@ def _severity(value: Any) -> str | None:
 
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be True or False"
+
+
+def _same_but_case(value: Any, allowed: tuple[str, ...]) -> Any:
+    """The allowed value ``value`` differs from only in case, or None."""
+    if isinstance(value, str):
+        for candidate in allowed:
+            if candidate.lower() == value.strip().lower():
+                return candidate
+    return None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -120,6 +133,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the platforms' minimum ages.",
         "env",
         _country,
+        lambda value: _same_but_case(value, tuple(sorted(ISO_COUNTRIES))),
     ),
     Setting(
         "sm_today",
@@ -139,6 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         "the build.",
         "env",
         _severity,
+        lambda value: _same_but_case(value, SEVERITIES),
     ),
     Setting(
         "sm_reports",
@@ -173,21 +188,32 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def _setting_line(confdir: Path, name: str) -> Any:
-    """``(path, line)`` of ``name = ...`` in conf.py, for the warning's location."""
+def setting_location(confdir: Path, name: str, config: Config | None = None) -> Any:
+    """Where ``name`` is set, for a warning: ``"conf.py:N"`` at its line in conf.py
+    (line 1 when conf.py sets it some other way), or None when it was given with
+    ``-D`` on the command line (no file holds it)."""
+    if config is not None and name in config.overrides:
+        return None
     conf = confdir / "conf.py"
     try:
-        for number, line in enumerate(conf.read_text(encoding="utf-8").splitlines(), 1):
-            if re.match(rf"\s*{re.escape(name)}\s*=", line):
-                return f"{conf}:{number}"
-    except OSError:
-        pass
-    return str(conf)
+        text = conf.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf"\s*{re.escape(name)}\s*[+]?=")
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)]
+    # the last assignment is the one Python keeps
+    return f"{conf}:{lines[-1] if lines else 1}"
+
+
+def _given(config: Config, name: str) -> str:
+    """How a setting was given, for a message about it."""
+    return " (given with -D on the command line)" if name in config.overrides else ""
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
-    """``config-inited``: replace each bad ``sm_*`` value by its default, with an
-    ``sm.config`` warning at its line in conf.py."""
+    """``config-inited``: replace each bad ``sm_*`` value by the value it plainly means
+    or by its default, with an ``sm.config`` warning at its line in conf.py; and warn
+    about ``sm_`` names that are no setting (a misspelling is otherwise ignored)."""
     confdir = Path(app.confdir)
     for setting in SETTINGS:
         value = getattr(config, setting.name)
@@ -196,13 +222,37 @@ def validate_config(app: Sphinx, config: Config) -> None:
             setattr(config, setting.name, value)
         problem = setting.check(value)
         if problem:
+            repaired = setting.repair(value)
+            used = setting.default if repaired is None else repaired
             warn(
                 SmWarning.CONFIG,
-                f"{setting.name} = {value!r} {problem}; using the default "
-                f"{setting.default!r}",
-                _setting_line(confdir, setting.name),
+                f"{setting.name} = {value!r}{_given(config, setting.name)} {problem}; "
+                f"using {'the default ' if repaired is None else ''}{used!r}"
+                + (" (the build date)" if used is None else ""),
+                setting_location(confdir, setting.name, config),
             )
-            setattr(config, setting.name, setting.default)
+            setattr(config, setting.name, used)
+    check_unknown_settings(app, config)
+
+
+def check_unknown_settings(app: Sphinx, config: Config) -> None:
+    """An ``sm_`` name in conf.py that is no setting (``sm_guidence``) would be
+    ignored without a word: warn, with the setting it probably means."""
+    import difflib
+
+    known = [setting.name for setting in SETTINGS]
+    raw = getattr(config, "_raw_config", {})
+    for name in sorted(n for n in raw if isinstance(n, str) and n.startswith("sm_")):
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}? " if close else ""
+        warn(
+            SmWarning.CONFIG,
+            f"{name} is not a setting of sphinxcontrib-sociallpolicy and is ignored; "
+            f"{hint}the settings are {', '.join(known)}",
+            setting_location(Path(app.confdir), name),
+        )
 
 
 def get_config(app: Sphinx) -> SmConfig:

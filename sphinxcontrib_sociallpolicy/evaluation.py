@@ -11,12 +11,14 @@ reports).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .config import _setting_line, get_config
+from .config import get_config, setting_location
 from .guidance.engine import finding_order
 from .model import Finding
 from .project import ANALYSERS, ProjectState, check_links
@@ -37,9 +39,37 @@ def load_guidance(app: Sphinx) -> tuple[list[Any], Any]:
         errors.append(error)
         catalogue = guidance.load_catalogue([])
     for problem in errors:
-        location = f"{problem.path}:{problem.line}" if problem.line else problem.path
-        warn(SmWarning.GUIDANCE, problem.message, location)
+        location, message = data_file_problem(app, problem)
+        subtype = (
+            SmWarning.CONFIG
+            if isinstance(problem, guidance.PlatformError)
+            else SmWarning.GUIDANCE
+        )
+        warn(subtype, message, location)
     return packs, catalogue
+
+
+def data_file_problem(app: Sphinx, problem: Any) -> tuple[Any, str]:
+    """Where a pack or catalogue problem is, and its message: the line in the file;
+    line 1 of a file it has no line for; or, for a file that cannot be read at all
+    (missing, a folder), the setting in conf.py that names it, with the file's name
+    in the message."""
+    from . import guidance
+
+    if problem.line:
+        return f"{problem.path}:{problem.line}", problem.message
+    if os.path.isfile(problem.path):
+        return f"{problem.path}:1", problem.message
+    is_catalogue = isinstance(problem, guidance.PlatformError)
+    name = "sm_platforms" if is_catalogue else "sm_guidance"
+    try:
+        shown = os.path.relpath(problem.path, app.confdir)
+    except ValueError:  # another drive (Windows)
+        shown = problem.path
+    return (
+        setting_location(Path(app.confdir), name, app.config),
+        f"{name} names {shown}: {problem.message}",
+    )
 
 
 def data_files(app: Sphinx) -> list[str]:
@@ -85,14 +115,14 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
             f"sm_disable names {rule_id}, which cannot be switched off: a draft or a "
             "safeguard without substance counts for nothing either way, and the school "
             "must see it; adopt, complete or remove the item instead",
-            _setting_line(config.confdir, "sm_disable"),
+            setting_location(config.confdir, "sm_disable", app.config),
         )
     for rule_id in state.evaluation.unknown_disabled:
         warn(
             SmWarning.CONFIG,
             f"sm_disable names {rule_id}, which is no requirement of the active guidance "
             "packs or of this policy; check the ID",
-            _setting_line(config.confdir, "sm_disable"),
+            setting_location(config.confdir, "sm_disable", app.config),
         )
 
 
@@ -160,8 +190,8 @@ def report_findings(app: Sphinx, state: ProjectState) -> None:
     for finding in sorted(state.findings, key=finding_order):
         if finding.status != "open":
             continue
-        # a policy-level finding with no sm-policy: at the root document
-        location = (finding.docname or app.config.root_doc, finding.line or None)
+        # a policy-level finding with no sm-policy: at the root document's first line
+        location = (finding.docname or app.config.root_doc, finding.line or 1)
         subtype = finding_subtype(finding.rule)
         if evaluation.warns(finding.severity):
             warn(subtype, finding_message(finding), location)

@@ -12,6 +12,7 @@ are added to ``needs_links`` (entries the project already has are kept as they a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -19,6 +20,7 @@ from sphinx.config import Config
 from sphinx_needs.api import add_field, add_need_type, get_need_types
 from sphinx_needs.exceptions import NeedsApiConfigException, NeedsApiConfigWarning
 
+from .config import setting_location
 from .schema import ITEM_TYPES, LINK_WORDS, OptionSpec, all_fields, all_links
 from .warnings import SmWarning, warn
 
@@ -64,7 +66,7 @@ def _project_field_names(config: Config) -> set[str]:
 
 def register_needs(app: Sphinx, config: Config) -> None:
     """``config-inited`` (priority 520): add our need types, fields and links."""
-    conf_py = f"{app.confdir}/conf.py"
+    conf_py = setting_location(Path(app.confdir), "needs_types", config)
     existing_types = set(get_need_types(app))
     for item_type in ITEM_TYPES:
         if item_type.directive in existing_types:

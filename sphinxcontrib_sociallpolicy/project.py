@@ -165,7 +165,7 @@ def check_items(policy: Policy, known_ids: set[str], root_doc: str = "index") ->
             "this project has policy items but no sm-policy; add exactly one "
             ".. sm-policy:: with :school: (usually in index.rst), so the policy's "
             "key facts can be checked",
-            (root_doc, None),
+            (root_doc, 1),
         )
     for extra in policies[1:]:
         first = policies[0]

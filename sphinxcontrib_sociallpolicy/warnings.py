@@ -47,14 +47,20 @@ _HELP = {
         "exist, or one of the wrong kind."
     ),
     SmWarning.GUIDANCE: (
-        "A guidance pack or platform catalogue file cannot be read: the message names "
-        "the file, the line and what is wrong. The rest of the packs are still used."
+        "A guidance pack file cannot be read: the warning is at the file and line, "
+        "and says what is wrong (a pack that does not exist is reported at the line of "
+        "``sm_guidance`` in conf.py). The rest of the packs are still used."
     ),
     SmWarning.CONFIG: (
         "A ``sm_*`` setting in conf.py has a value that is not allowed; the default is "
-        "used instead. Also a clash with the project's own sphinx-needs settings, and "
-        "``sm_disable`` naming a rule that cannot be switched off (``DRAFT_PENDING``, "
-        "``CTRL_NO_SUBSTANCE``)."
+        "used instead (or the value it plainly means: ``'MUST'`` is read as "
+        "``'must'``). Also an ``sm_`` name that is no setting (``sm_guidence``: "
+        "with the setting it probably means), a clash with the project's own "
+        "sphinx-needs settings, ``sm_disable`` naming a rule that cannot be switched off "
+        "(``DRAFT_PENDING``, ``CTRL_NO_SUBSTANCE``), and a platform catalogue file in "
+        "``sm_platforms`` that cannot be read (at its file and line). The warning is at "
+        "the setting's line in conf.py; a value given with ``-D`` on the command line "
+        "has no file, and the message says so."
     ),
     SmWarning.DUPLICATE: (
         "Something that must be unique is not: a second ``sm-policy``, a second "

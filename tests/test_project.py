@@ -65,7 +65,8 @@ def test_bad_settings_warn_at_their_line_and_use_defaults(app):
         "SRC/conf.py:6: WARNING: sm_country = 'UK' is not an ISO 3166 country code; write "
         "GB; using the default 'GB' [sm.config]",
         "SRC/conf.py:7: WARNING: sm_today = '24/11/2026' must be a date written "
-        "'YYYY-MM-DD', or None for the build date; using the default None [sm.config]",
+        "'YYYY-MM-DD', or None for the build date; using the default None (the build "
+        "date) [sm.config]",
         "SRC/conf.py:8: WARNING: sm_fail_on = 'critical' must be one of 'must', 'should', "
         "'may'; using the default 'must' [sm.config]",
         "SRC/conf.py:9: WARNING: sm_reports = 'yes' must be True or False; using the "
