@@ -19,6 +19,7 @@ from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx_needs.api import get_needs_view
 
+from .config import get_config
 from .model import Finding, Item, Policy, RequirementInfo, Result
 from .needs import ALL_FIELD, PACK_FIELD
 from .options import split_list
@@ -310,7 +311,9 @@ def on_doctree_read(app: Sphinx, doctree: Any) -> None:
 
 
 def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
-    """Where each item lives, and a digest of every item's data."""
+    """Where each item lives, and a digest of what the whole-project pages show:
+    every item's data, the sections they are in, the guidance files and the date of
+    the checks."""
     import hashlib
 
     from sphinx_needs.data import SphinxNeedsData
@@ -325,6 +328,9 @@ def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
             digest.update(repr(sorted(need.items())).encode("utf-8", "replace"))
     # where items are written (a renamed section changes the "Where" of findings)
     digest.update(repr(sorted(_sections(app.env).items())).encode("utf-8", "replace"))
+    # the date the checks use: with sm_today unset, a build on a later day finds
+    # reviews and waivers that have since fallen due
+    digest.update(f"today:{get_config(app).today.isoformat()}".encode())
     for path in sorted(getattr(app.env, "sm_data_files", ())):
         try:
             digest.update(Path(path).read_bytes())

@@ -115,3 +115,36 @@ def test_editing_one_field_rewrites_the_table_pages(project: Path, tmp_path: Pat
     clean = build(project, tmp_path / "clean", fresh=True)
     assert snapshot(incremental) == snapshot(clean)
     assert "showcase, learning" in (out / "html" / "safeguards.html").read_text("utf-8")
+
+
+def epoch(day: str) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
+    return str(int(moment.timestamp()))
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_a_later_build_date_alone_rewrites_the_table_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: int
+):
+    """With sm_today unset, the checks use the build date: an incremental build on a
+    later day, with no edit, shows what a clean build that day shows (reviews now
+    overdue), not the old tables."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-compliant", src)
+    conf = src / "conf.py"
+    text = conf.read_text("utf-8").replace('sm_today = "2026-11-24"\n', "")
+    conf.write_text(text + "needs_build_json = True\n", "utf-8")
+    assert "sm_today" not in conf.read_text("utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2026-11-24"))
+    before = snapshot(build(src, tmp_path / "out", parallel=parallel, fresh=True))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch("2028-06-01"))
+    later = build(src, tmp_path / "out", parallel=parallel)
+    clean = build(src, tmp_path / "clean", parallel=parallel, fresh=True)
+    assert snapshot(later) == snapshot(clean)
+    assert snapshot(later)["pages"]["appendix.html"] != before["pages"]["appendix.html"]
+    page = (Path(later.outdir) / "appendix.html").read_text("utf-8")
+    assert "2028-06-01" in page
+    report = json.loads((Path(later.outdir) / "sm-report.json").read_text("utf-8"))
+    assert report["summary"]["open"] > 0
