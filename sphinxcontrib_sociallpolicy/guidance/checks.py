@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..options import date_problem
 from .errors import PackError
 from .loader import LocatedDict, LocatedList
+
+#: a date written as text (``"2026-11-24"``)
+DATE_TEXT_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def shown(value: Any) -> str:
@@ -33,7 +38,11 @@ def shown(value: Any) -> str:
         return "a list"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to write out
+        return "a very long number"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def type_word(value: Any) -> str:
@@ -136,8 +145,8 @@ def get_text(mapping: LocatedDict, key: str, where: Where, *, required: bool = T
         if isinstance(value, int | float) and not isinstance(value, bool):
             raise where.fail(
                 mapping.line_of(key),
-                f"'{key}' is {value}, a number; write it in quotes as text, e.g. "
-                f'{key}: "{value}"',
+                f"'{key}' is {shown(value)}, a number; write it in quotes as text, e.g. "
+                f'{key}: "{shown(value)}"',
             )
         raise where.fail(
             mapping.line_of(key), f"'{key}' is {shown(value)}; it must be text"
@@ -154,21 +163,46 @@ def get_bool(mapping: LocatedDict, key: str, where: Where) -> bool:
     return value
 
 
+#: what :func:`as_date` says of a value that is not a date at all
+NOT_A_DATE = "is not a date written YYYY-MM-DD"
+
+
+def as_date(value: Any) -> tuple[dt.date | None, str]:
+    """A date from a YAML date or ``YYYY-MM-DD`` text, else None and what is wrong,
+    as a clause after the value: :data:`NOT_A_DATE`, "is not a real date ..." or
+    "is outside the years 1900 to 2199; ..."."""
+    date: dt.date | None = None
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str) and DATE_TEXT_RE.match(value.strip()):
+        try:
+            date = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None, (
+                "is not a real date (there is no such day); write a date that exists"
+            )
+    if date is None:
+        return None, NOT_A_DATE
+    problem = date_problem(date)
+    if problem:
+        return None, f"{problem}; check the year"
+    return date, ""
+
+
 def get_date(mapping: LocatedDict, key: str, where: Where) -> dt.date:
     value = mapping.get(key)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise where.fail(
-        mapping.line_of(key),
-        f"'{key}' is {shown(value)}; it must be a date written YYYY-MM-DD, e.g. 2026-11-24",
-    )
+    date, problem = as_date(value)
+    if date is not None:
+        return date
+    if problem == NOT_A_DATE:
+        raise where.fail(
+            mapping.line_of(key),
+            f"'{key}' is {shown(value)}; it must be a date written YYYY-MM-DD, e.g. "
+            "2026-11-24",
+        )
+    raise where.fail(mapping.line_of(key), f"'{key}' is {shown(value)}, which {problem}")
 
 
 def to_plain(value: Any) -> Any:

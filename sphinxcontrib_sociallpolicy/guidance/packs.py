@@ -75,7 +75,7 @@ from .checks import (
 from .conditions import All, Attested, Condition, If, compile_condition
 from .errors import PackError
 from .fields import PACK_KINDS
-from .loader import LocatedDict, load_yaml
+from .loader import LocatedDict, line_of, load_yaml
 from .templates import Template, compile_template
 
 PACKS_DIR = Path(__file__).parent / "packs"
@@ -200,6 +200,8 @@ class Pack:
     shared: tuple[str, ...] = field(default=())
     #: the date of the pack's first release: what it held then is its baseline
     first_released: dt.date | None = None
+    #: the line of its ``pack:`` ID in :attr:`path`
+    line: int = 0
 
     def changes_since(self, since: dt.date) -> list[Requirement]:
         """Its requirements added or changed after ``since`` (and after its first
@@ -228,10 +230,12 @@ def _kinds(entry: LocatedDict, where: Where) -> tuple[str, ...]:
     values = raw if isinstance(raw, list) else [raw]
     if (
         not values
-        or any(v not in PACK_KINDS for v in values)
+        or any(not isinstance(v, str) or v not in PACK_KINDS for v in values)
         or len(set(values)) != len(values)
     ):
-        bad = next((v for v in values if v not in PACK_KINDS), raw)
+        bad = next(
+            (v for v in values if not isinstance(v, str) or v not in PACK_KINDS), raw
+        )
         raise where.fail(
             entry.line_of("applies-to"),
             f"'applies-to' is {shown(bad)}{hint(str(bad), PACK_KINDS)}; allowed: "
@@ -271,14 +275,14 @@ def _requirement(entry: Any, line: int, pack_id: str, path: str) -> Requirement:
     title = get_text(entry, "title", where)
     text = get_text(entry, "text", where)
     severity = entry.get("severity")
-    if severity not in SEVERITIES:
+    if not isinstance(severity, str) or severity not in SEVERITIES:
         raise where.fail(
             entry.line_of("severity"),
             f"'severity' is {shown(severity)}; allowed: {', '.join(SEVERITIES)}",
         )
     source = get_text(entry, "source", where)
     theme = entry.get("theme")
-    if theme not in THEMES:
+    if not isinstance(theme, str) or theme not in THEMES:
         raise where.fail(
             entry.line_of("theme"),
             f"'theme' is {shown(theme)}{hint(str(theme), THEMES)}; allowed: "
@@ -408,7 +412,7 @@ def _load(path: Path) -> Pack:
     data = load_yaml(path)
     if data is None:
         raise where.fail(None, "the file is empty; a pack has " + ", ".join(_PACK_REQUIRED))
-    top = expect_mapping(data, 1, where, "a guidance pack")
+    top = expect_mapping(data, line_of(data, 1), where, "a guidance pack")
     check_keys(top, where, _PACK_REQUIRED, _PACK_OPTIONAL, what="a pack")
     pack_id = top.get("pack")
     if not isinstance(pack_id, str) or not PACK_ID_RE.match(pack_id):
@@ -471,6 +475,7 @@ def _load(path: Path) -> Pack:
         requirements=tuple(dated),
         description=description,
         first_released=first_released,
+        line=top.line_of("pack"),
     )
 
 
@@ -487,9 +492,18 @@ def load_pack(path: Path | str) -> Pack:
     path = Path(path)
     try:
         stat = path.stat()
-    except OSError:
+        resolved = path.resolve()
+    except FileNotFoundError:
         raise PackError(str(path), None, "the guidance pack file does not exist") from None
-    return _load_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
+    except (OSError, ValueError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise PackError(
+            str(path),
+            None,
+            f"the guidance pack file cannot be read ({reason}); check its name in "
+            "sm_guidance",
+        ) from None
+    return _load_cached(resolved, stat.st_mtime_ns, stat.st_size)
 
 
 def _is_path(name: str) -> bool:
@@ -565,7 +579,7 @@ def resolve_packs(
                     continue
                 raise PackError(
                     str(pack.path),
-                    None,
+                    pack.line or None,
                     f"the pack ID {pack.id!r} is already used by {other.path}; give each "
                     "pack its own 'pack:' ID",
                 )

@@ -61,7 +61,7 @@ from .checks import (
     shown,
 )
 from .errors import PlatformError
-from .loader import LocatedDict, load_yaml
+from .loader import LocatedDict, LocatedList, line_of, load_yaml
 
 #: the built-in catalogue
 BUILTIN_CATALOGUE = Path(__file__).parent / "platforms.yaml"
@@ -391,8 +391,15 @@ def _ages(
         if not items:
             raise where.fail(at, f"'{key}' for {country} is an empty list; give an age")
         found = [
-            _age(item, mapping.line_of(country), where, f"'{key}' for {country}")
-            for item in items
+            _age(
+                item,
+                raw.line_of(index)
+                if isinstance(raw, LocatedList)
+                else mapping.line_of(country),
+                where,
+                f"'{key}' for {country}",
+            )
+            for index, item in enumerate(items)
         ]
         starts = [a.start for a in found]
         if len(set(starts)) != len(starts):
@@ -427,7 +434,7 @@ def _age(value: Any, line: int, where: Where, what: str) -> Age:
     if not isinstance(value, dict):
         return Age(_check_age(value, line, where, what))
     record = expect_mapping(value, line, where, what)
-    sub = where.sub(f"{where.label}, {what.strip(chr(39))}")
+    sub = where.sub(f"{where.label}, {what.replace(chr(39), '')}")
     check_keys(record, sub, ("age",), AGE_RECORD_KEYS[1:], what="an age with its record")
     start = get_date(record, "from", sub) if "from" in record else None
     return Age(
@@ -471,13 +478,26 @@ def _accounts(value: Any, line: int, where: Where) -> dict[str, dict[str, bool]]
     kind to the facts that differ for it (``page: {premoderation: false}``; ``{}``
     where none differ)."""
     if isinstance(value, list):
-        value = LocatedDict({kind: LocatedDict() for kind in value})
-        value.line = line
+        kinds = LocatedDict()
+        kinds.line = line
+        for index, kind in enumerate(value):
+            at = value.line_of(index) if isinstance(value, LocatedList) else line
+            if not isinstance(kind, str) or kind in kinds:
+                raise where.fail(
+                    at,
+                    f"'accounts' has {shown(kind)}"
+                    + (" twice" if isinstance(kind, str) else "")
+                    + "; list each kind of account once: "
+                    + ", ".join(ACCOUNTS),
+                )
+            kinds[kind] = LocatedDict()
+            kinds.key_lines[kind] = at
+        value = kinds
     mapping = expect_mapping(value, line, where, "'accounts'")
     out: dict[str, dict[str, bool]] = {}
     for account, facts in mapping.items():
         at = mapping.key_line(account)
-        if account not in ACCOUNTS:
+        if not isinstance(account, str) or account not in ACCOUNTS:
             raise where.fail(
                 at,
                 f"'accounts' has {shown(account)}{hint(str(account), ACCOUNTS)}; allowed: "
@@ -533,7 +553,7 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
         values["name"] = get_text(entry, "name", where)
     if "category" in entry:
         category = entry.get("category")
-        if category not in CATEGORIES:
+        if not isinstance(category, str) or category not in CATEGORIES:
             raise where.fail(
                 entry.line_of("category"),
                 f"'category' is {shown(category)}{hint(str(category), CATEGORIES)}; "
@@ -561,7 +581,11 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
     if "safest-account" in entry:
         safest = entry.get("safest-account")
         offered = values.get("accounts") or (base.accounts if base else {})
-        if safest not in ACCOUNTS or (offered and safest not in offered):
+        if (
+            not isinstance(safest, str)
+            or safest not in ACCOUNTS
+            or (offered and safest not in offered)
+        ):
             choices = list(offered) or list(ACCOUNTS)
             raise where.fail(
                 entry.line_of("safest-account"),
@@ -578,20 +602,13 @@ def _entry(data: Any, line: int, path: str, known: Mapping[str, Platform]) -> Pl
         values["how_to"] = get_text(entry, "how-to", where)
     if "aliases" in entry:
         raw = entry["aliases"]
-        aliases = (
-            expect_list(
-                raw if isinstance(raw, list) else [raw],
-                entry.line_of("aliases"),
-                where,
-                "'aliases'",
-            )
-            if isinstance(raw, list)
-            else [raw]
-        )
-        for alias in aliases:
+        aliases = raw if isinstance(raw, list) else [raw]
+        for index, alias in enumerate(aliases):
             if not isinstance(alias, str) or not PLATFORM_ID_RE.match(alias):
                 raise where.fail(
-                    entry.line_of("aliases"),
+                    aliases.line_of(index)
+                    if isinstance(aliases, LocatedList)
+                    else entry.line_of("aliases"),
                     f"'aliases' has {shown(alias)}; write each other name in lower case "
                     "with hyphens, e.g. twitter",
                 )
@@ -615,15 +632,22 @@ def _read_file(path: Path, catalogue: Catalogue) -> None:
     where = Where(spath, "", PlatformError)
     try:
         stat = path.stat()
-    except OSError:
+    except FileNotFoundError:
         raise PlatformError(spath, None, "the file does not exist") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise PlatformError(
+            spath,
+            None,
+            f"the file cannot be read ({reason}); check its name in sm_platforms",
+        ) from None
     data = _parsed(path, stat.st_mtime_ns, stat.st_size)
     if data is None:
         raise where.fail(
             None,
             "the file is empty; a catalogue file has 'platforms:' and a list of entries",
         )
-    top = expect_mapping(data, 1, where, "a catalogue file")
+    top = expect_mapping(data, line_of(data, 1), where, "a catalogue file")
     check_keys(
         top,
         where,
