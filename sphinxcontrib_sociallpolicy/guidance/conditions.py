@@ -33,7 +33,14 @@ condition                                  holds when
 
 A missing value fails every test except ``present`` (which it fails too) and ``not``
 (so ``not: {equals: {platform.school-controlled: true}}`` holds for a platform missing
-from the catalogue: rules err on the safe side).
+from the catalogue: rules err on the safe side). A value that cannot be worked out is
+*unknown* and counts as missing: date arithmetic that would leave the calendar, or
+values that do not compare.
+
+Month counts are whole numbers up to :data:`~.fields.MAX_MONTHS` (1200, a hundred
+years) in ``within-months`` and in ``+ N months``; numbers written in ``compare`` have
+at most 9 digits; dates are real days from 1900 to 2199. Anything else is a
+:class:`~.errors.PackError` when the pack is loaded.
 
 Operands (F, A, B) name a field:
 
@@ -87,13 +94,14 @@ so time grows linearly with the number of items.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..model import Item
 from ..schema import BY_KIND, CONTROL_KINDS, DOCUMENT_KINDS
-from .checks import Where, hint, shown, type_word
+from .checks import NOT_A_DATE, Where, as_date, hint, shown, type_word
 from .errors import PackError
 from .fields import (
     BOOL,
@@ -102,6 +110,7 @@ from .fields import (
     INT_RE,
     KIND_WORDS,
     LIST,
+    MAX_MONTHS,
     NUMBER,
     OP_FUNCS,
     OPS,
@@ -261,13 +270,15 @@ class OneOf(Condition):
         value = self.ref.get(item, ctx)
         if value is None:
             return False
-        if self.source is not None:
-            allowed = self.source.get(item, ctx) or ()
-            if isinstance(value, str):
-                return value.lower() in {str(v).lower() for v in allowed}
-            return value in allowed
-        assert self.values is not None
-        return value in self.values
+        try:
+            if self.source is not None:
+                allowed = self.source.get(item, ctx) or ()
+                if isinstance(value, str):
+                    return value.lower() in {str(v).lower() for v in allowed}
+                return value in allowed
+            return self.values is not None and value in self.values
+        except TypeError:  # a value that cannot be looked up: unknown, so not met
+            return False
 
 
 class Includes(Condition):
@@ -282,7 +293,11 @@ class Includes(Condition):
         value = self.ref.get(item, ctx)
         if not value:
             return False
-        return any(v in self.values for v in value)
+        values = value if isinstance(value, list | tuple) else [value]
+        try:
+            return any(v in self.values for v in values)
+        except TypeError:  # a value that cannot be looked up: unknown, so not met
+            return False
 
 
 class Mentions(Condition):
@@ -343,7 +358,8 @@ class Operand:
                 return None
         else:
             months = self.months or 0
-        return add_months(value, self.sign * int(months))
+        # None (unknown) when the result would leave the calendar
+        return add_months(value, self.sign * months)
 
 
 class Compare(Condition):
@@ -363,7 +379,10 @@ class Compare(Condition):
         right = self.right.get(item, ctx)
         if right is None:
             return False
-        return self.op(left, right)
+        try:
+            return bool(self.op(left, right))
+        except TypeError:  # values that do not compare: unknown, so not met
+            return False
 
 
 class WithinMonths(Condition):
@@ -374,17 +393,23 @@ class WithinMonths(Condition):
         self.ref = ref
         self.months = months
 
+    def _since(self, item: Item, ctx: Context) -> dt.date | None:
+        """The earliest date in the window (None: unknown)."""
+        months = (
+            as_number(self.months.get(item, ctx))
+            if isinstance(self.months, Ref)
+            else self.months
+        )
+        if months is None:
+            return None
+        return add_months(ctx.today, -months)
+
     def test(self, item: Item, ctx: Context) -> bool:
         date = to_date(self.ref.get(item, ctx))
         if date is None or date > ctx.today:
             return False
-        if isinstance(self.months, Ref):
-            months = as_number(self.months.get(item, ctx))
-            if months is None:
-                return False
-        else:
-            months = self.months
-        return date >= add_months(ctx.today, -int(months))
+        since = self._since(item, ctx)
+        return since is not None and date >= since
 
     def why(self, item: Item, ctx: Context) -> str | None:
         date = to_date(self.ref.get(item, ctx))
@@ -397,7 +422,7 @@ class WithinMonths(Condition):
         count = as_number(months.get(item, ctx)) if isinstance(months, Ref) else months
         return (
             f"has the :{name}: {date.isoformat()}, more than {count} months ago"
-            if count is not None
+            if count is not None and self._since(item, ctx) is not None
             else None
         )
 
@@ -637,22 +662,38 @@ def _literal(value: Any, ref: Ref, where: Where, line: int, op: str) -> Any:
     vtype = ref.type
     if vtype == BOOL:
         if not isinstance(value, bool):
-            raise where.fail(line, f"{op} {ref.text}: {shown(value)} is not true or false")
+            raise where.fail(
+                line,
+                f"{op} {ref.text}: {shown(value)} is not true or false"
+                if not isinstance(value, dict | list)
+                else f"{op} {ref.text}: each value is true or false, not "
+                f"{type_word(value)}",
+            )
         return value
     if vtype == NUMBER:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise where.fail(line, f"{op} {ref.text}: {shown(value)} is not a whole number")
+            raise where.fail(
+                line,
+                f"{op} {ref.text}: {shown(value)} is not a whole number"
+                if not isinstance(value, dict | list)
+                else f"{op} {ref.text}: each value is one whole number, not "
+                f"{type_word(value)}",
+            )
         return value
     if vtype == DATE:
-        date = to_date(value)
+        date, problem = as_date(value)
         if date is None:
-            raise where.fail(
-                line, f"{op} {ref.text}: {shown(value)} is not a date written YYYY-MM-DD"
-            )
+            if problem == NOT_A_DATE:
+                problem += ", e.g. 2026-11-24"
+            raise where.fail(line, f"{op} {ref.text}: {shown(value)} {problem}")
         return date
     if not isinstance(value, str):
         raise where.fail(
-            line, f"{op} {ref.text}: {shown(value)} is {type_word(value)}, not text"
+            line,
+            f"{op} {ref.text}: {shown(value)} is {type_word(value)}, not text"
+            if not isinstance(value, dict | list)
+            else f"{op} {ref.text}: each value is one word or phrase (text), not "
+            f"{type_word(value)}",
         )
     if ref.values and value not in ref.values:
         raise where.fail(
@@ -779,11 +820,11 @@ def _operand(
 ) -> Operand:
     def atom(token: str) -> Operand:
         if INT_RE.match(token):
-            return Operand(token, NUMBER, literal=int(token))
+            return Operand(token, NUMBER, literal=_whole(token, where, line, text))
         if DATE_RE.match(token):
-            date = to_date(token)
+            date, problem = as_date(token)
             if date is None:
-                raise where.fail(line, f"compare {text!r}: {token} is not a real date")
+                raise where.fail(line, f"compare {text!r}: {token} {problem}")
             return Operand(token, DATE, literal=date)
         ref = compile_ref(token, kinds, where, line, f"compare {text!r}")
         if ref.type not in (NUMBER, DATE):
@@ -807,7 +848,14 @@ def _operand(
         amount = tokens[2]
         months: int | Ref
         if INT_RE.match(amount):
-            months = int(amount)
+            months = _whole(amount, where, line, text)
+            if months > MAX_MONTHS:
+                raise where.fail(
+                    line,
+                    f"compare {text!r}: {shown(amount)} months is more than "
+                    f"{MAX_MONTHS} (a hundred years); write a number of months from 0 "
+                    f"to {MAX_MONTHS}",
+                )
         else:
             months = compile_ref(amount, kinds, where, line, f"compare {text!r}")
             if months.type != NUMBER:
@@ -826,6 +874,17 @@ def _operand(
     )
 
 
+def _whole(token: str, where: Where, line: int, text: str) -> int:
+    """A whole number written in ``compare`` (digits only), of at most 9 digits."""
+    if len(token) > 9 or not token.isascii():
+        raise where.fail(
+            line,
+            f"compare {text!r}: {shown(token)} is not a whole number of at most 9 "
+            "digits (0-9)",
+        )
+    return int(token)
+
+
 def _c_compare(value: Any, line: int, kinds: Sequence[str], where: Where) -> Condition:
     if not isinstance(value, str):
         raise where.fail(
@@ -834,6 +893,7 @@ def _c_compare(value: Any, line: int, kinds: Sequence[str], where: Where) -> Con
         )
     text = " ".join(value.split())
     tokens = text.split(" ")
+    full, text = text, text if len(text) <= 80 else text[:77] + "..."  # for messages
     positions = [i for i, t in enumerate(tokens) if t in OPS]
     if len(positions) != 1 or positions[0] in (0, len(tokens) - 1):
         bad = [t for t in tokens if re.fullmatch(r"[<>=!]+", t) and t not in OPS]
@@ -850,7 +910,7 @@ def _c_compare(value: Any, line: int, kinds: Sequence[str], where: Where) -> Con
         raise where.fail(
             line, f"compare {text!r}: a {left.type} cannot be compared with a {right.type}"
         )
-    return Compare(line, text, left, tokens[at], right)
+    return Compare(line, full, left, tokens[at], right)
 
 
 def _c_within_months(
@@ -864,8 +924,19 @@ def _c_within_months(
                 at, f"'within-months' {ref.text}: {ref.text} is {ref.type}, not a date"
             )
         count: int | Ref
-        if isinstance(months, int) and not isinstance(months, bool) and months >= 1:
+        if (
+            isinstance(months, int)
+            and not isinstance(months, bool)
+            and 1 <= months <= MAX_MONTHS
+        ):
             count = months
+        elif isinstance(months, int) and not isinstance(months, bool) and months > 0:
+            raise where.fail(
+                at,
+                f"'within-months' {ref.text}: {shown(months)} months is more than "
+                f"{MAX_MONTHS} (a hundred years); write a number of months from 1 to "
+                f"{MAX_MONTHS}",
+            )
         else:
             count_ref: Ref | None = None
             if isinstance(months, str) and not months.strip().isdigit():

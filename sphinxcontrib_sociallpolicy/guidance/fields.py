@@ -77,13 +77,26 @@ def to_date(value: Any) -> dt.date | None:
     return None
 
 
-def add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` moved by whole months (the day is kept, or the month's last day)."""
-    years, month0 = divmod(date.month - 1 + months, 12)
-    year = date.year + years
-    month = month0 + 1
-    day = min(date.day, calendar.monthrange(year, month)[1])
-    return date.replace(year=year, month=month, day=day)
+#: the most months a pack may add to or take from a date (a hundred years)
+MAX_MONTHS = 1200
+
+
+def add_months(date: dt.date, months: Any) -> dt.date | None:
+    """``date`` moved by whole months (the day is kept, or the month's last day).
+
+    None (unknown) when ``months`` is not a number or the result would leave the
+    calendar: evaluation never raises, and an unknown value fails the test that
+    reads it, as a missing value does.
+    """
+    try:
+        count = int(months)
+        years, month0 = divmod(date.month - 1 + count, 12)
+        year = date.year + years
+        month = month0 + 1
+        day = min(date.day, calendar.monthrange(year, month)[1])
+        return date.replace(year=year, month=month, day=day)
+    except (OverflowError, ValueError, TypeError):
+        return None
 
 
 def _as_list(value: Any) -> list[Any] | None:
@@ -386,7 +399,8 @@ class Context:
     ) -> None:
         self.policy = policy
         self.catalogue = catalogue
-        self.today = today
+        # a date (a datetime does not compare with the dates of items)
+        self.today: dt.date = today.date() if isinstance(today, dt.datetime) else today
         self.known_rules = known_rules
         self.default_country = country
         by_kind: dict[str, list[Item]] = {}
