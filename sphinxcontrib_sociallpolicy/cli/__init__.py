@@ -3,7 +3,9 @@
 ``main(argv) -> int`` is what the console script calls and what the tests call
 in-process. Exit codes (SPEC section 6): 0 no open finding at or above
 ``--fail-on``; 1 findings; 2 a usage, configuration or input error. Errors are one
-clear line on standard error, never a traceback.
+clear line on standard error, never a traceback. When the reader of standard
+output stops reading (``sociallpolicy platforms | head``), the command ends quietly
+with 141, as a command ended by SIGPIPE does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from .. import __version__
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+#: the reader of standard output went away (``| head``): as a command killed by
+#: SIGPIPE reports in a shell (128 + 13), without a message
+EXIT_PIPE = 141
 
 
 class UsageError(Exception):
@@ -50,6 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit code (see the module docstring)."""
+    try:
+        try:
+            code = _run(argv)
+        finally:
+            # what is still buffered goes now (after --help too), while a closed
+            # pipe can still be handled here
+            sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -58,15 +78,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_ERROR
         return int(args.run(args))
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        # one line, whatever the message holds (a file's text may hold line breaks)
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("stopped.", file=sys.stderr)
         return EXIT_ERROR
-    except BrokenPipeError:
-        # the reader stopped reading (`sociallpolicy platforms | head`): say nothing
-        # more, and keep Python from complaining when it flushes standard output
-        import os
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_ERROR
+
+def _quiet_stdout() -> None:
+    """The reader stopped reading (``sociallpolicy platforms | head``): say nothing
+    more, and keep Python from complaining when it flushes standard output at exit
+    (what the Python documentation recommends for SIGPIPE, "Note on SIGPIPE")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real standard output (e.g. in tests)
+        pass
