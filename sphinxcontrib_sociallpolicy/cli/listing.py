@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..options import country_problem
+from ..options import OptionError, country_problem, parse_date
 from . import EXIT_OK, UsageError
 
 
@@ -180,26 +180,26 @@ def run_guidance(args: argparse.Namespace) -> int:
 
 
 def _date_argument(flag: str, text: str) -> Any:
-    """A ``YYYY-MM-DD`` argument as a date, or a usage error naming the flag."""
-    import datetime as dt
-
+    """A ``YYYY-MM-DD`` argument as a date, or a usage error naming the flag: a real
+    date within the years a policy date may fall in (as every date of a policy)."""
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{flag} {text!r} is not a date written YYYY-MM-DD") from None
+        return parse_date(text)
+    except OptionError as error:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise UsageError(f"{flag} {shown!r} {error}; write e.g. 2026-09-01") from None
 
 
 def run_platforms(args: argparse.Namespace) -> int:
-    from ..guidance import PlatformError, load_catalogue
+    from ..guidance import PackError, load_catalogue
 
     country = args.country.strip().upper()
     if problem := country_problem(country):
         raise UsageError(f"--country {args.country!r} {problem}")
+    on = _date_argument("--on", args.on) if args.on else None
     try:
         catalogue = load_catalogue([Path(p) for p in args.catalogue])
-    except PlatformError as error:
+    except PackError as error:  # PlatformError: path:line: what is wrong
         raise UsageError(str(error)) from None
-    on = _date_argument("--on", args.on) if args.on else None
     rows = []
     for platform in sorted(catalogue, key=lambda p: p.id):
         fact = platform.min_age_fact(country, on)
