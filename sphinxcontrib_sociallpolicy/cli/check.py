@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -111,6 +112,22 @@ class _Progress:
         print(text, file=self.stream, flush=True)
 
 
+#: a line number in a location string: ASCII digits, never more than int() takes
+LINE_RE = re.compile(r"[0-9]{1,9}")
+
+
+def is_finding(kind_type: str, subtype: str) -> bool:
+    """Whether a warning of ``kind_type.subtype`` is a finding: of type ``sm`` and a
+    subtype that is not one of the input errors (``SmWarning``: option, link,
+    guidance, config, duplicate); a finding's subtype is its rule ID in lower case.
+    Every other warning (Sphinx's own too) is an input error."""
+    from ..warnings import WARNING_TYPE, SmWarning
+
+    if kind_type != WARNING_TYPE or not subtype:
+        return False
+    return subtype not in {w.value for w in SmWarning}
+
+
 def _collector_class() -> Any:
     """The handler class (made on first use: importing Sphinx is left to the commands
     that build)."""
@@ -133,14 +150,18 @@ def _collector_class() -> Any:
         def emit(self, record: logging.LogRecord) -> None:
             from sphinx.util.logging import get_node_location, is_suppressed_warning
 
-            kind_type = getattr(record, "type", None) or ""
-            subtype = getattr(record, "subtype", None) or ""
+            # what the warning is comes with it as data (Sphinx's logger keeps the
+            # type, subtype and location on the record), never from its text
+            kind_type = str(getattr(record, "type", None) or "")
+            subtype = str(getattr(record, "subtype", None) or "")
             try:
                 suppressed = self.app.config.suppress_warnings
             except AttributeError:  # pragma: no cover - before the config is read
                 suppressed = ()
             if is_suppressed_warning(kind_type, subtype, suppressed):
                 return
+            if is_finding(kind_type, subtype):
+                return  # the findings come from the evaluation itself (state.findings)
             try:
                 message = str(record.msg) % record.args if record.args else str(record.msg)
             except (TypeError, ValueError):
@@ -164,7 +185,7 @@ def _collector_class() -> Any:
                 return str(self.app.env.doc2path(docname)), int(line or 0)
             if isinstance(location, str) and location:
                 path, _, line = location.rpartition(":")
-                if path and line.isdigit():
+                if path and LINE_RE.fullmatch(line):
                     return path, int(line)
                 if path and not line:
                     return path, 0
@@ -216,9 +237,7 @@ def build(
                 finally:
                     sphinx_logger.removeHandler(collector)
                 state = get_state(app)
-                findings = {f"sm.{f.rule.lower()}" for f in state.findings}
-                problems = [p for p in collector.records if p.kind not in findings]
-                return state, problems, get_config(app)
+                return state, list(collector.records), get_config(app)
         except SphinxError as error:
             raise UsageError(
                 f"cannot build the policy in {srcdir}: {one_line(str(error))}"
@@ -250,15 +269,71 @@ def _rel(path: str, base: Path) -> str:
         return str(full)
 
 
+def _os_reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def check_output(path: Path) -> None:
+    """Refuse, before the (slow) build, an ``--output`` that cannot be a file: a
+    folder, or a path through a file, or in a folder that cannot be made. A folder
+    that does not exist yet is made (a CI job's ``reports/``)."""
+    try:
+        if path.is_dir():
+            raise UsageError(
+                f"--output {path} is a folder; give the name of a file in it, e.g. "
+                f"{path / 'report.txt'}"
+            )
+        parent = path.parent
+        while not os.path.lexists(parent) and parent != parent.parent:
+            parent = parent.parent
+        if not parent.is_dir():
+            raise UsageError(
+                f"--output {path}: {parent} is a file, not a folder; choose another "
+                "place for the output"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"--output {path}: cannot make its folder {path.parent} "
+            f"({_os_reason(error)}); choose another place for the output"
+        ) from None
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write the output to ``path``, making its folder if it does not exist yet; a
+    problem is one line naming the path."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        what = (
+            "is a folder"
+            if isinstance(error, IsADirectoryError)
+            else (f"cannot be written ({_os_reason(error)})")
+        )
+        raise UsageError(
+            f"--output {path} {what}; choose another place for the output"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     srcdir = Path(args.srcdir)
-    if not (srcdir / "conf.py").is_file():
+    try:
+        is_project = (srcdir / "conf.py").is_file()
+    except OSError as error:
+        raise UsageError(
+            f"cannot look into {srcdir} ({_os_reason(error)}); check the folder's name"
+        ) from None
+    if not is_project:
         raise UsageError(f"{srcdir} is not a policy project: it has no conf.py")
+    output = Path(args.output) if args.output is not None else None
+    if output is not None:
+        check_output(output)
     state, problems, config = build(srcdir.resolve(), args.fail_on, args.verbose)
     base = srcdir.resolve()
     text = render(args.format, state, config, problems, base)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if output is not None:
+        write_output(output, text)
     else:
         sys.stdout.write(text)
     if problems:
@@ -320,17 +395,23 @@ def _github(state: Any, config: Any, problems: list[Problem], base: Path) -> str
     return "\n".join(lines) + "\n"
 
 
+def _flat(text: str) -> str:
+    """One entry, one line: a message written over several lines (a pack's
+    ``message: |``) with its line breaks as spaces; the label's padding is kept."""
+    return " ".join(part for part in re.split(r"[ \t]*[\r\n]+[ \t]*", text) if part)
+
+
 def _text(state: Any, config: Any, problems: list[Problem], base: Path) -> str:
     by_file: dict[str, list[tuple[int, str]]] = {}
     for p in problems:
         by_file.setdefault(_rel(p.path, base) or "(no file)", []).append(
-            (p.line, f"error   {p.message}" + (f" [{p.kind}]" if p.kind else ""))
+            (p.line, f"error   {_flat(p.message)}" + (f" [{p.kind}]" if p.kind else ""))
         )
     for f in state.findings:
         label = {"open": f.severity, "waived": "waived", "disabled": "off"}[f.status]
         extra = f" (waived by {f.waiver}: {f.reason})" if f.status == "waived" else ""
         by_file.setdefault(_rel(f.source, base) or "(no file)", []).append(
-            (f.line, f"{label:<7} {f.rule} {f.item}: {f.message}{extra}")
+            (f.line, _flat(f"{label:<7} {f.rule} {f.item}: {f.message}{extra}"))
         )
     out = []
     for path in sorted(by_file):
