@@ -243,14 +243,23 @@ class Plan:
                 item.adopted = adoption
 
 
-def add_months(day: str, count: int) -> str:
-    """``day`` (ISO) plus ``count`` months, on the last day of a shorter month."""
-    d = dt.date.fromisoformat(day)
-    month = d.month - 1 + count
-    year = d.year + month // 12
-    month = month % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(d.day, last)).isoformat()
+def add_months(day: str, count: int) -> str | None:
+    """``day`` (ISO) plus ``count`` months, on the last day of a shorter month; None
+    when ``day`` is not a date or the result would leave the calendar. (The answers
+    allow only dates from 1900 to 2199 and cycles of 1 to 60 months, so that never
+    happens to a date the wizard has checked; this only makes sure it cannot raise.)
+    """
+    try:
+        d = dt.date.fromisoformat(day)
+        month = d.month - 1 + int(count)
+        year = d.year + month // 12
+        month = month % 12 + 1
+        if not dt.MINYEAR <= year <= dt.MAXYEAR:
+            return None
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, min(d.day, last)).isoformat()
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def youngest(pupil_ages: str | None) -> int | None:
