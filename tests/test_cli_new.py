@@ -772,7 +772,8 @@ def test_an_account_the_platform_does_not_offer_is_an_answers_error(tmp_path: Pa
         encoding="utf-8",
     )
     assert new(str(tmp_path / "p"), "--answers", str(answers), "-y") == 2
-    assert capsys.readouterr().err.strip() == f"error: {answers}: {expected}"
+    # located: the file and the line of the answer
+    assert capsys.readouterr().err.strip() == f"error: {answers}:3: {expected}"
     # the same as a flag
     args = ("--school", "Oakfield", "--tool", "x:parents:announcements")
     assert new(str(tmp_path / "p"), *args, "--tool-fact", "account=page", "-y") == 2
@@ -1530,7 +1531,7 @@ def test_non_empty_folder_is_refused_unless_force(tmp_path: Path, capsys):
         ),
         ("school: Oakfield\napproved-on: 2026-02-30\ntools: [blog]\n", "approved-on: "),
         ("school: Oakfield\npupil-ages: 11-4\ntools: [blog]\n", "pupil-ages: '11-4' has"),
-        ("school: [Oakfield\n", "not valid YAML at line"),
+        ("school: [Oakfield\n", ": this is not valid YAML (expected ',' or ']'"),
         ("- just\n- a list\n", "is ['just', 'a list']; write a mapping of answers"),
         ("school: Oakfield\n", "no tools: give --tool PLATFORM"),
         ("tools: [blog]\n", "no school name"),

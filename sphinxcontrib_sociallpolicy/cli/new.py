@@ -14,7 +14,8 @@ derives is a suggestion, written ``:status: draft`` - counting for nothing in th
 check - unless the school adopts it: ``adopt-suggestions: {by: NAME, on: DATE}`` in
 the answers adopts them all; a run that asks questions ends with a review of each
 (adopt, or leave as a draft). It refuses a folder that is not empty, and never
-overwrites a file, unless ``--force`` is given. Facts the answers do not give (a
+overwrites a file, unless ``--force`` is given; it never writes through a link
+(symlink) or outside the folder, even with ``--force``. Facts the answers do not give (a
 name, a date, the pupils' ages) are left out, never invented: the "still to supply"
 list it prints (and writes on the first page and in the README) names each, and
 every draft with its file; ``sociallpolicy check`` reports them as findings.
@@ -24,19 +25,17 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import re
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from ..config import build_date
 from ..schema import AUDIENCES, LAWFUL_BASES, PHASES, PURPOSES
 from . import EXIT_OK, UsageError
 from .wizard import answers as A
-from .wizard.answers import Adoption, AnswerError, Answers, ToolAnswers, parse_answers
+from .wizard.answers import Adoption, AnswerError, Answers, ToolAnswers
 from .wizard.derive import Item, Plan, default_audience, default_purpose, make_plan
 from .wizard.project import project_files
 
@@ -192,48 +191,13 @@ def add_parser(commands: Any) -> None:
 # --- answers from the file and the flags -------------------------------------------
 
 
-class AnswersLoader(yaml.SafeLoader):
-    """``yaml.safe_load``'s loader, reading dates as text: the answers' own check
-    then says which key holds a date that does not exist (2026-02-30)."""
-
-
-AnswersLoader.yaml_implicit_resolvers = {
-    first: [
-        r
-        for r in resolvers
-        if r[0] not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-# only true and false are yes-or-no: ``comments: off`` is the word off, and the
-# ``on:`` of ``adopt-suggestions`` a key (YAML 1.1 read both as booleans)
-AnswersLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
 def load_answers_file(path: str) -> Answers:
-    """Read and validate an answers file; any problem is one-line UsageError."""
-    file = Path(path)
+    """Read and validate an answers file; any problem is one-line UsageError,
+    ``path:line: what is wrong`` (the line where it is known)."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot read the answers file {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: the answers file is not UTF-8 text") from None
-    try:
-        data = yaml.load(text, Loader=AnswersLoader)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise UsageError(f"{path}: not valid YAML{where}: {problem}") from None
-    try:
-        return parse_answers(data)
-    except AnswerError as error:
-        raise UsageError(f"{path}: {error}") from None
+        return A.read_answers_file(path)
+    except A.AnswersFileError as error:
+        raise UsageError(str(error)) from None
 
 
 def parse_tool_flag(value: str) -> ToolAnswers:
@@ -438,9 +402,9 @@ def _pick_platforms(prompter: Prompter, country: str) -> list[ToolAnswers]:
             token = token.strip()
             if not token:
                 continue
-            if token.isdigit():
-                index = int(token)
-                if not 1 <= index <= len(platforms):
+            if token.isdigit():  # also 2 in other scripts, and ²: refused below
+                index = A.whole_number(token, 1, len(platforms))
+                if index is None:
                     raise AnswerError(
                         f"{token!r} is not a number from 1 to {len(platforms)}"
                     )
@@ -686,25 +650,176 @@ def review(plan: Plan, prompter: Prompter) -> None:
 # --- writing -----------------------------------------------------------------------
 
 
+def _os_reason(error: OSError) -> str:
+    """What the system said, in a few words (``Permission denied``)."""
+    return error.strerror or type(error).__name__
+
+
 def check_target(target: Path, force: bool) -> None:
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not force:
+    """Refuse, before any question is asked, a folder the project cannot be written
+    in: a file, a folder inside a file, a folder that cannot be created or written,
+    or one that is not empty (unless ``force``)."""
+    try:
+        _check_target(target, force)
+    except OSError as error:
         raise UsageError(
-            f"{target} is not empty; choose a new folder, or give --force to write "
-            "into it and overwrite its files"
+            f"cannot use the folder {target} ({_os_reason(error)}); choose another "
+            "place for the project"
+        ) from None
+
+
+def _check_target(target: Path, force: bool) -> None:
+    if os.path.lexists(target) and not target.exists():
+        raise UsageError(
+            f"{target} is a link (symlink) that leads nowhere; remove it or choose "
+            "another folder for the project"
+        )
+    if target.exists():
+        if not target.is_dir():
+            raise UsageError(
+                f"{target} exists and is not a folder; choose a new folder for the project"
+            )
+        try:
+            empty = not any(target.iterdir())
+        except OSError as error:
+            raise UsageError(
+                f"cannot look into the folder {target} ({_os_reason(error)}); choose a "
+                "folder you can write in"
+            ) from None
+        if not empty and not force:
+            raise UsageError(
+                f"{target} is not empty; choose a new folder, or give --force to write "
+                "into it and overwrite its files"
+            )
+        where = target
+    else:
+        # the nearest folder that exists: the project's folder will be made in it
+        where = target.parent
+        while not os.path.lexists(where) and where != where.parent:
+            where = where.parent
+        if not where.is_dir():
+            raise UsageError(
+                f"{where} is a file, not a folder, so the folder {target} cannot be "
+                "made in it; choose another place for the project"
+            )
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise UsageError(
+            f"cannot write in the folder {where} (permission denied); choose a folder "
+            "you can write in"
         )
 
 
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+
+def _refuse_links(target: Path, root: str, name: str, force: bool) -> None:
+    """Refuse to write ``name`` under ``root`` (the resolved ``target``) through a
+    link, outside the folder, over a folder, or over a file without ``force``."""
+    parts = Path(name).parts
+    for depth in range(1, len(parts) + 1):
+        rel = Path(*parts[:depth])
+        path = os.path.join(root, rel)
+        shown = target / rel
+        if not os.path.lexists(path):
+            break  # made new from here on
+        if os.path.islink(path):
+            raise UsageError(
+                f"{shown} is a link (symlink); sociallpolicy new never writes through "
+                "a link: remove it, or choose a new folder for the project"
+            )
+        if not _inside(path, root):  # pragma: no cover - a link, refused above
+            raise UsageError(
+                f"{shown} is outside {target}; choose a new folder for the project"
+            )
+        last = depth == len(parts)
+        if not last and not os.path.isdir(path):
+            raise UsageError(
+                f"{shown} is a file where the project needs a folder; remove it, or "
+                "choose a new folder for the project"
+            )
+        if last and os.path.isdir(path):
+            raise UsageError(
+                f"{shown} is a folder where the project writes a file; remove it, or "
+                "choose a new folder for the project"
+            )
+        if last and not force:
+            raise UsageError(f"{shown} exists; give --force to overwrite it")
+
+
+#: never follow a link when opening a file to write (where the system has it)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _write_one(path: str, content: str, force: bool) -> None:
+    """Write ``content`` to ``path`` without following a link: a new file is created
+    (never opened through a link); with ``force``, an existing one is replaced by a
+    new file (so a hard link to a file elsewhere is not written through either)."""
+    data = content.encode("utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+    if not force:
+        fd = os.open(path, flags, 0o666)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        return
+    folder, base = os.path.split(path)
+    temporary = os.path.join(folder, f".{base}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(temporary, flags, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
 def write_files(target: Path, files: dict[str, str], force: bool) -> list[Path]:
+    """Write the project's files in ``target``, making it if needed. Nothing is
+    written through a link (symlink) or outside ``target``, and no file is
+    overwritten without ``force``: every path is checked before the first file is
+    written. Any problem is one line naming the path."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        root = os.path.realpath(target, strict=True)
+    except OSError as error:
+        raise UsageError(
+            f"cannot make the folder {target} ({_os_reason(error)}); choose another "
+            "place for the project"
+        ) from None
+    for name in files:
+        _refuse_links(target, root, name, force)
     written = []
     for name, content in files.items():
-        path = target / name
-        if path.exists() and not force:  # pragma: no cover - check_target refused
-            raise UsageError(f"{path} exists; give --force to overwrite it")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="\n")
-        written.append(path)
+        shown = target / name
+        path = os.path.join(root, name)
+        try:
+            for parent in reversed(Path(name).parents[:-1]):
+                folder = os.path.join(root, parent)
+                if not os.path.lexists(folder):
+                    os.mkdir(folder)
+                if os.path.islink(folder) or not os.path.isdir(folder):
+                    raise UsageError(
+                        f"{target / parent} is not a folder (or is a link); remove "
+                        "it, or choose a new folder for the project"
+                    )
+            _write_one(path, content, force)
+        except FileExistsError:
+            raise UsageError(f"{shown} exists; give --force to overwrite it") from None
+        except OSError as error:
+            if os.path.islink(path):
+                raise UsageError(
+                    f"{shown} is a link (symlink); sociallpolicy new never writes "
+                    "through a link: remove it, or choose a new folder for the project"
+                ) from None
+            raise UsageError(
+                f"cannot write {shown} ({_os_reason(error)}); check the folder and try "
+                "again"
+            ) from None
+        written.append(shown)
     return written
 
 

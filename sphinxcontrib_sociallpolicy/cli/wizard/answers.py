@@ -15,17 +15,26 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
+from ...guidance.errors import PackError
+from ...guidance.loader import LocatedDict, LocatedList
+from ...guidance.loader import _describe_yaml_error as describe_yaml_error
+from ...guidance.loader import _Loader as LocatedLoader
 from ...options import (
     DOMAIN_RE,
     EMAIL_RE,
     URL_RE,
     OptionError,
     country_problem,
+    date_problem,
     parse_age_range,
     parse_date,
 )
@@ -99,7 +108,12 @@ DEFAULT_GUIDANCE = ("kent-2010", "uk-online-safety")
 
 class AnswerError(ValueError):
     """A value that is not allowed; ``str()`` says what is wrong and what is allowed,
-    without the key (the caller adds it)."""
+    without the key (the caller adds it). ``line`` is the line of the answers file
+    it is on, when the answers come from one and the line is known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -149,7 +163,10 @@ class Answers:
 
 
 def _shown(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python writes out
+        return "a number far too long"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -159,6 +176,12 @@ def one_line(value: Any) -> str:
     if isinstance(value, bool) or value is None or isinstance(value, list | dict):
         raise AnswerError(f"is {_shown(value)}, not text")
     text = str(value)
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        # bytes that are not UTF-8 (a command-line argument in another encoding)
+        raise AnswerError(
+            f"is {_shown(value)}, which holds characters that are not text (bytes "
+            "that are not UTF-8); type it again in UTF-8"
+        )
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text
     )
@@ -209,9 +232,14 @@ def people(value: Any) -> list[str]:
 
 
 def date(value: Any) -> str:
+    """A date written YYYY-MM-DD, real and within the years a policy date may fall in
+    (options.parse_date: 1900 to 2199), so that adding months to it never leaves the
+    calendar."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
+        if problem := date_problem(value):
+            raise AnswerError(f"'{value.isoformat()}' {problem}, e.g. 2026-09-01")
         return value.isoformat()
     out = text(value)
     try:
@@ -289,14 +317,37 @@ def domains(value: Any) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+#: a whole number as people type it: ASCII digits only (``str.isdigit`` also takes
+#: '²' and '١٢', which ``int`` then refuses or reads)
+WHOLE_NUMBER_RE = re.compile(r"[0-9]+")
+
+
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high``, or None: ASCII digits only,
+    and never more of them than the bounds need (so no text reaches ``int`` that it
+    refuses, however long)."""
+    text = text.strip()
+    if not WHOLE_NUMBER_RE.fullmatch(text):
+        return None
+    digits = text.lstrip("0") or "0"
+    if len(digits) > len(str(high)):
+        return None
+    out = int(digits)
+    return out if low <= out <= high else None
+
+
+#: the review cycle's bounds, in months (as the sm-policy option)
+MONTHS_RANGE = (1, 60)
+
+
 def months(value: Any) -> int:
-    if isinstance(value, bool) or not (
-        isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
-    ):
-        raise AnswerError(f"is {_shown(value)}; write a whole number of months, e.g. 12")
-    out = int(value)
-    if not 1 <= out <= 60:
-        raise AnswerError(f"is {out}; write a whole number of months from 1 to 60")
+    low, high = MONTHS_RANGE
+    wanted = f"write a whole number of months from {low} to {high}, e.g. 12"
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise AnswerError(f"is {_shown(value)}; {wanted}")
+    out = whole_number(str(value), low, high) if isinstance(value, str) else value
+    if out is None or not low <= out <= high:
+        raise AnswerError(f"is {_shown(value)}; {wanted}")
     return out
 
 
@@ -406,12 +457,42 @@ def _paragraphs(value: Any) -> str:
 # --- the whole answers mapping -------------------------------------------------
 
 
-def _unknown(key: Any, known: tuple[str, ...], where: str) -> AnswerError:
+def _line(container: Any, key: Any) -> int | None:
+    """The line of ``container[key]`` in the answers file, when the answers were read
+    from one (a :class:`LocatedDict` or :class:`LocatedList`)."""
+    if isinstance(container, LocatedDict) and key in container:
+        return container.line_of(key) or None
+    if isinstance(container, LocatedList) and isinstance(key, int):
+        return container.line_of(key) or None
+    return getattr(container, "line", None) or None
+
+
+def _key_line(container: Any, key: Any) -> int | None:
+    if isinstance(container, LocatedDict):
+        return container.key_line(key) or None
+    return None
+
+
+@contextmanager
+def _at(container: Any, key: Any) -> Iterator[None]:
+    """An error about ``container[key]`` without a line is at that value's line."""
+    try:
+        yield
+    except AnswerError as error:
+        if error.line is None:
+            error.line = _line(container, key)
+        raise
+
+
+def _unknown(
+    key: Any, known: tuple[str, ...], where: str, container: Any = None
+) -> AnswerError:
     close = difflib.get_close_matches(str(key), known, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     prefix = where.rstrip(".") + ": " if where else ""
     return AnswerError(
-        f"{prefix}unknown key {key!r}; {hint}known keys: " + ", ".join(known)
+        f"{prefix}unknown key {_shown(key)}; {hint}known keys: " + ", ".join(known),
+        _key_line(container, key),
     )
 
 
@@ -421,12 +502,14 @@ def _get(
     try:
         return check(mapping[key])
     except AnswerError as error:
-        raise AnswerError(f"{where}{key}: {error}") from None
+        raise AnswerError(
+            f"{where}{key}: {error}", error.line or _line(mapping, key)
+        ) from None
 
 
 def _mapping(value: Any, where: str, what: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        raise AnswerError(f"{where}is {_shown(value)}; write {what}")
+        raise AnswerError(f"{where}is {_shown(value)}; write {what}", _line(value, None))
     return value
 
 
@@ -437,7 +520,7 @@ def _dates(value: Any, key: str, known: Any, example: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, given in mapping.items():
         if name not in known:
-            raise _unknown(name, tuple(known), f"{key}.")
+            raise _unknown(name, tuple(known), f"{key}.", mapping)
         if given is not None:
             out[name] = _get(mapping, name, date, f"{key}.")
     return out
@@ -450,9 +533,12 @@ def parse_tool(data: Any, index: int) -> ToolAnswers:
     entry = _mapping(data, where.rstrip(".") + " ", "a mapping with platform, audience ...")
     for key in entry:
         if key not in TOOL_KEYS:
-            raise _unknown(key, TOOL_KEYS, where)
+            raise _unknown(key, TOOL_KEYS, where, entry)
     if "platform" not in entry:
-        raise AnswerError(f"{where}platform: is missing; name a platform, e.g. facebook")
+        raise AnswerError(
+            f"{where}platform: is missing; name a platform, e.g. facebook",
+            _line(entry, None),
+        )
     tool = ToolAnswers(platform=_get(entry, "platform", platform_id, where))
     if entry.get("audience") is not None:
         tool.audience = _get(entry, "audience", choices(AUDIENCES), where)
@@ -468,9 +554,10 @@ def parse_tool(data: Any, index: int) -> ToolAnswers:
         if entry.get(key) is not None:
             tool.extra[key] = _get(entry, key, check, where)
     if "account" in tool.extra:
-        tool.extra["account"] = _get(
-            tool.extra, "account", account_of(tool.platform), where
-        )
+        with _at(entry, "account"):
+            tool.extra["account"] = _get(
+                tool.extra, "account", account_of(tool.platform), where
+            )
     return tool
 
 
@@ -506,19 +593,23 @@ def parse_adoption(value: Any) -> Adoption:
     where = "adopt-suggestions."
     example = "a mapping, e.g. {by: Mrs S Green, on: 2026-09-01}"
     mapping = _mapping(value, "adopt-suggestions: ", example)
-    # YAML 1.1 reads a bare ``on`` as true: take it as the key it was meant to be
-    mapping = {("on" if k is True else k): v for k, v in mapping.items()}
+    if True in mapping:
+        # YAML 1.1 reads a bare ``on`` as true: take it as the key it was meant to be
+        # (the answers file's own reader keeps it a word)
+        mapping = {("on" if k is True else k): v for k, v in mapping.items()}
     for key in mapping:
         if key not in ADOPT_KEYS:
-            raise _unknown(key, ADOPT_KEYS, where)
+            raise _unknown(key, ADOPT_KEYS, where, mapping)
     if mapping.get("by") is None:
         raise AnswerError(
             f"{where}by: is missing; write who adopts the suggestions for the school, "
-            "e.g. by: Mrs S Green"
+            "e.g. by: Mrs S Green",
+            _line(mapping, None),
         )
     if mapping.get("on") is None:
         raise AnswerError(
-            f"{where}on: is missing; write the date they are adopted, e.g. on: 2026-09-01"
+            f"{where}on: is missing; write the date they are adopted, e.g. on: 2026-09-01",
+            _line(mapping, None),
         )
     return Adoption(
         by=_get(mapping, "by", person, where), on=_get(mapping, "on", date, where)
@@ -526,16 +617,18 @@ def parse_adoption(value: Any) -> Adoption:
 
 
 def parse_answers(data: Any) -> Answers:
-    """Validate an answers mapping (as ``yaml.safe_load`` reads it).
+    """Validate an answers mapping (as :func:`load_answers_text` or
+    ``yaml.safe_load`` reads it).
 
-    :raises AnswerError: the first problem, naming its key.
+    :raises AnswerError: the first problem, naming its key (and, for answers read
+        by :func:`load_answers_text`, its line).
     """
     if data is None:
         data = {}
     top = _mapping(data, "", "a mapping of answers (school, tools, ...)")
     for key in top:
         if key not in TOP_KEYS:
-            raise _unknown(key, TOP_KEYS, "")
+            raise _unknown(key, TOP_KEYS, "", top)
     answers = Answers()
     given = {k for k, v in top.items() if v is not None}
     answers.given = set(given)
@@ -556,31 +649,175 @@ def parse_answers(data: Any) -> Answers:
     if "review-cycle" in given:
         answers.review_cycle = _get(top, "review-cycle", months, "")
     if "people" in given:
-        mapping = _mapping(top["people"], "people: ", "a mapping, e.g. {dsl: Mr J Owusu}")
+        with _at(top, "people"):
+            mapping = _mapping(
+                top["people"], "people: ", "a mapping, e.g. {dsl: Mr J Owusu}"
+            )
         for key, value in mapping.items():
             if key not in PEOPLE and key not in PEOPLE_ALIASES:
-                raise _unknown(key, tuple(PEOPLE), "people.")
+                raise _unknown(key, tuple(PEOPLE), "people.", mapping)
             if value is None:
                 continue
             check = text if key in BODIES else person
             value = _get(mapping, key, check, "people.")
             answers.people[PEOPLE_ALIASES.get(key, key)] = value
     if "training" in given:
-        answers.training.update(
-            _dates(top["training"], "training", TRAINING, "{staff: 2026-09-02}")
-        )
+        with _at(top, "training"):
+            answers.training.update(
+                _dates(top["training"], "training", TRAINING, "{staff: 2026-09-02}")
+            )
     if "last-done" in given:
-        answers.last_done.update(
-            _dates(top["last-done"], "last-done", LAST_DONE, "{access-review: 2026-09-01}")
-        )
+        with _at(top, "last-done"):
+            answers.last_done.update(
+                _dates(
+                    top["last-done"],
+                    "last-done",
+                    LAST_DONE,
+                    "{access-review: 2026-09-01}",
+                )
+            )
     if "adopt-suggestions" in given:
-        answers.adopt = parse_adoption(top["adopt-suggestions"])
+        with _at(top, "adopt-suggestions"):
+            answers.adopt = parse_adoption(top["adopt-suggestions"])
     if "tools" in given:
         tools = top["tools"]
         if not isinstance(tools, list) or not tools:
             raise AnswerError(
                 "tools: is not a list of tools; write at least one, e.g. "
-                "- {platform: facebook, audience: [parents], purpose: [announcements]}"
+                "- {platform: facebook, audience: [parents], purpose: [announcements]}",
+                _line(top, "tools"),
             )
-        answers.tools = [parse_tool(entry, n) for n, entry in enumerate(tools, 1)]
+        for n, entry in enumerate(tools, 1):
+            with _at(tools, n - 1):
+                answers.tools.append(parse_tool(entry, n))
     return answers
+
+
+# --- reading an answers file ---------------------------------------------------------
+
+#: the most an answers file may hold: a school's answers are a page of text
+MAX_ANSWERS_BYTES = 1_000_000
+#: YAML integers as people write them: decimal, no more digits than any answer needs
+#: (YAML 1.1 would also read 0x10, 012 (octal), 1_2 and 1:30 as numbers, and a
+#: number of thousands of digits is more than Python converts)
+_INT_RE = re.compile(r"^[-+]?[0-9]{1,18}$")
+_INT_TAG = "tag:yaml.org,2002:int"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class AnswersFileError(PackError):
+    """An answers file that cannot be read as YAML: ``str()`` is ``path:line:
+    message``, one line."""
+
+
+class AnswersLoader(LocatedLoader):
+    """The guidance packs' safe loader (guidance/loader.py: lines of every value, no
+    anchors or aliases, no tags that make objects, no key twice, only true and false
+    as booleans), reading dates as text - the answers' own check then says which key
+    holds a date that does not exist (2026-02-30) - and only plain decimal numbers
+    as numbers."""
+
+    def _fail(self, node_or_mark: Any, message: str) -> PackError:
+        # the packs' messages, said of an answers file
+        return super()._fail(node_or_mark, message.replace("guidance file", "answers file"))
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, OverflowError):
+            # a value with an explicit tag that does not fit it (!!int abc,
+            # !!timestamp 9999-99-99, !!bool maybe)
+            value = node.value if isinstance(node.value, str) else ""
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            raise self._fail(
+                node,
+                f"{shown!r} cannot be read as {node.tag.rpartition(':')[2]}"
+                "; write the value without a tag (without '!!...')",
+            ) from None
+
+
+AnswersLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if tag not in (_INT_TAG, _TIMESTAMP_TAG)
+    ]
+    for first, resolvers in LocatedLoader.yaml_implicit_resolvers.items()
+}
+AnswersLoader.add_implicit_resolver(_INT_TAG, _INT_RE, list("-+0123456789"))
+
+
+def _construct_text(loader: AnswersLoader, node: Any) -> Any:
+    # an explicit !!timestamp: the date as text, checked as every date is
+    return loader.construct_scalar(node)
+
+
+AnswersLoader.add_constructor(_TIMESTAMP_TAG, _construct_text)
+
+
+def load_answers_text(text: str, path: str) -> Any:
+    """Parse the text of the answers file ``path``: plain data whose mappings and
+    lists know the line of each value.
+
+    :raises AnswersFileError: ``path:line: what is wrong``, on one line.
+    """
+    loader: AnswersLoader | None = None
+    try:
+        loader = AnswersLoader(text)  # reading starts here: a NUL is refused here
+        loader.path = path
+        loader.error = AnswersFileError
+        return loader.get_single_data()
+    except PackError as error:
+        message = " ".join(error.message.split())
+        raise AnswersFileError(error.path, error.line, message) from None
+    except yaml.reader.ReaderError as error:
+        raise AnswersFileError(
+            path,
+            text.count("\n", 0, max(0, error.position)) + 1,
+            f"the character U+{error.character:04X} is not allowed in a YAML file "
+            "(a control character); delete it",
+        ) from None
+    except yaml.YAMLError as error:
+        where, message = describe_yaml_error(error)
+        message = " ".join(message.replace("guidance file", "answers file").split())
+        raise AnswersFileError(path, where, message) from None
+    except RecursionError:
+        raise AnswersFileError(
+            path, None, "the file is nested too deeply to read"
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def read_answers_file(path: str) -> Answers:
+    """Read and validate the answers file ``path``.
+
+    :raises AnswersFileError: it cannot be read, is not YAML, or an answer in it is
+        not allowed (with the line of that answer).
+    """
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_ANSWERS_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise AnswersFileError(
+            path, None, f"cannot read the answers file ({reason})"
+        ) from None
+    if len(raw) > MAX_ANSWERS_BYTES:
+        raise AnswersFileError(
+            path,
+            None,
+            f"the answers file is larger than {MAX_ANSWERS_BYTES // 1_000_000} MB; "
+            "an answers file is a page of text: check that this is the right file",
+        )
+    try:
+        text_ = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise AnswersFileError(
+            path, line, "the answers file is not UTF-8 text; save it as UTF-8"
+        ) from None
+    data = load_answers_text(text_.removeprefix("\ufeff"), path)
+    try:
+        return parse_answers(data)
+    except AnswerError as error:
+        raise AnswersFileError(path, error.line, str(error)) from None
