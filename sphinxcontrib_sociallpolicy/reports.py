@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -38,8 +39,40 @@ def generated_at() -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+#: what may not reach a report: characters XML 1.0 does not allow (C0 controls but
+#: TAB, LF and CR; lone surrogates; U+FFFE, U+FFFF), and those it discourages and
+#: no reader can see (DEL, C1 controls)
+_NOT_IN_REPORTS = re.compile(
+    r"[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def report_text(text: str) -> str:
+    """``text`` as it may appear in a report: without the characters of
+    :data:`_NOT_IN_REPORTS`. Values reach the reports already without control
+    characters (the directives take them out); this is the last line of defence,
+    so that a report is always well-formed whatever the input."""
+    return _NOT_IN_REPORTS.sub("", text)
+
+
+def _clean(value: Any) -> Any:
+    """``value`` (report data) with :func:`report_text` applied to every string."""
+    if isinstance(value, str):
+        return report_text(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return value
+
+
 def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
-    """The report as plain data, read from the build's evaluation."""
+    """The report as plain data, read from the build's evaluation; every string in
+    it clean of what a report may not hold (:func:`report_text`)."""
+    return _clean(_report_data(state, config))
+
+
+def _report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
     evaluation = state.evaluation
     policy_item = state.policy.policy
     counts = Counter((f.severity, f.status) for f in state.findings)
@@ -164,6 +197,12 @@ def junit_xml(state: ProjectState) -> bytes:
         suite.set("failures", str(failures))
         suite.set("skipped", str(skipped))
         suite.set("errors", "0")
+    # whatever the input, the XML is well-formed: no character XML 1.0 forbids
+    for element in suites.iter():
+        if element.text:
+            element.text = report_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, report_text(value))
     ET.indent(suites)
     return ET.tostring(suites, encoding="utf-8", xml_declaration=True)
 

@@ -109,3 +109,52 @@ def test_pdf_builds_and_tables_fit(root: str, tmp_path: Path):
     src = tmp_path / "src"
     shutil.copytree(ROOTS / f"test-{root}", src)
     build_pdf(src, tmp_path / "out")
+
+
+def test_junit_is_well_formed_whatever_the_input():
+    """The last line of defence: whatever reaches the JUnit writer (here straight
+    from a hostile state, not through the directives), the XML parses, and what XML
+    1.0 forbids is left out."""
+    from types import SimpleNamespace
+
+    from defusedxml import ElementTree
+
+    from sphinxcontrib_sociallpolicy.model import Finding
+    from sphinxcontrib_sociallpolicy.reports import junit_xml, report_text
+
+    hostile = "a\x00b\x07c\x1bd\x7fe\x85f\x9fg\ufffeh\uffffi\ud800j\tk\nl<&>\"'"
+    rule, item = f"REQ_{hostile}", f"TOOL_{hostile}"
+    findings = [
+        Finding(
+            rule=rule,
+            severity="must",
+            item=item,
+            message=hostile,
+            source=f"{hostile}.rst",
+            line=3,
+        ),
+        Finding(
+            rule=rule,
+            severity="must",
+            item=f"{item}2",
+            message=hostile,
+            status="waived",
+            reason=hostile,
+        ),
+    ]
+    state = SimpleNamespace(
+        findings=findings,
+        requirements=[SimpleNamespace(id=rule, pack=f"pack{hostile}")],
+        results=[
+            SimpleNamespace(rule=rule, item=item, status="open"),
+            SimpleNamespace(rule=rule, item=f"{item}2", status="waived"),
+        ],
+    )
+    root = ElementTree.fromstring(junit_xml(state))
+    clean = report_text(hostile)
+    assert clean == "abcdefghij\tk\nl<&>\"'"
+    failure = root.find(".//failure")
+    assert failure is not None and failure.get("message") == clean
+    skipped = root.find(".//skipped")
+    assert skipped is not None and skipped.get("message") == f"waived: {clean}"
+    assert root.find("testsuite").get("name") == f"pack{clean}"
