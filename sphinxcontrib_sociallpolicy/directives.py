@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -24,7 +24,16 @@ from sphinx_needs.api import InvalidNeedException, add_need
 
 from . import render
 from .needs import ALL_FIELD, SECTIONS_FIELD
-from .options import ID_RE, OptionError, option_message, parse_covers, parse_value
+from .options import (
+    ID_RE,
+    OptionError,
+    control_codes,
+    controls_message,
+    option_message,
+    parse_covers,
+    parse_value,
+    strip_controls,
+)
 from .project import note_doc
 from .render import STATUS_MARK_KINDS
 from .schema import (
@@ -51,7 +60,19 @@ NEED_OPTIONS = ("id", "status", "tags", "collapse", "hide", "style")
 OPTION_LINE = re.compile(r"^:([^:\s][^:]*?):(?:\s+(.*?))?\s*$")
 
 
-def split_block(text: str) -> tuple[str, dict[str, str], list[str]]:
+class Block(NamedTuple):
+    """A directive block read by :func:`split_block`."""
+
+    title: str
+    options: dict[str, str]
+    #: the names of options given more than once
+    repeated: list[str]
+    #: where invisible control characters were taken out (``""`` for the title,
+    #: else the option's name), with the characters (``U+0007``), each once
+    controls: dict[str, list[str]]
+
+
+def split_block(text: str) -> Block:
     """The title and the options of a directive block.
 
     The directives read their options themselves, from the block docutils passes
@@ -59,14 +80,18 @@ def split_block(text: str) -> tuple[str, dict[str, str], list[str]]:
     every value as a reStructuredText field list, a large part of the cost of a
     policy with thousands of items). The first ``:name:`` line ends the title; a
     line that is not an option line continues the previous option's value.
-
-    :return: ``(title, options, repeated option names)``
+    Invisible control characters (:data:`.options.CONTROL_RE`) are taken out of
+    each line first, and where they were is noted (:attr:`Block.controls`).
     """
     title: list[str] = []
     options: dict[str, str] = {}
     repeated: list[str] = []
+    controls: dict[str, list[str]] = {}
     current: str | None = None
     for line in text.split("\n"):
+        codes = control_codes(line)
+        if codes:
+            line = strip_controls(line)
         stripped = line.strip()
         match = OPTION_LINE.match(stripped)
         if match:
@@ -78,7 +103,10 @@ def split_block(text: str) -> tuple[str, dict[str, str], list[str]]:
             title.append(stripped)
         elif stripped:
             options[current] = f"{options[current]} {stripped}".strip()
-    return " ".join(" ".join(title).split()), options, repeated
+        if codes:
+            found = controls.setdefault(current or "", [])
+            found.extend(code for code in codes if code not in found)
+    return Block(" ".join(" ".join(title).split()), options, repeated, controls)
 
 
 def env_app(env: Any) -> Sphinx:
@@ -136,9 +164,10 @@ class ItemDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         self._location = (self.env.docname, self.lineno)
         item_type = self.item_type
-        title, self.options, repeated = split_block(
+        title, self.options, repeated, controls = split_block(
             self.arguments[0] if self.arguments else ""
         )
+        content_controls = self._strip_content_controls()
         title = title or self.default_title
         self._label = repr(title) if title else "(no title)"
         for name in dict.fromkeys(repeated):
@@ -147,6 +176,11 @@ class ItemDirective(SphinxDirective):
 
         need_id = self._need_id(title)
         self._label = need_id
+        # invisible control characters: taken out, and said where
+        for name, codes in controls.items():
+            self._warn(controls_message(f":{name}:" if name else "the title", codes))
+        if content_controls:
+            self._warn(controls_message("the text", content_controls))
         # unknown options: a typo must not pass silently
         for name in self.options:
             if name not in known and name not in NEED_OPTIONS:
@@ -234,6 +268,18 @@ class ItemDirective(SphinxDirective):
             note_doc(self.env, "tables")
         return self._render(need_id, title, fields, collapse)
 
+    def _strip_content_controls(self) -> list[str]:
+        """Take invisible control characters out of the directive's content (so
+        that neither the rendered text nor the need's content keeps them); the
+        characters taken out, each once."""
+        found: list[str] = []
+        for index, line in enumerate(self.content.data):
+            codes = control_codes(line)
+            if codes:
+                self.content.data[index] = strip_controls(line)
+                found.extend(code for code in codes if code not in found)
+        return found
+
     def _status(self) -> str | None:
         """The ``:status:`` as written. On the items a school adopts (tools,
         controls, risks, documents) it is ``draft`` or ``adopted``; another value is
@@ -275,11 +321,11 @@ class ItemDirective(SphinxDirective):
                 fields[spec.field] = parse_value(spec, spec.default)
 
     def _content(self) -> list[nodes.Node]:
-        """The directive's content, parsed, with unsafe links shown as text."""
+        """The directive's content, parsed. (Unsafe links are shown as text once
+        references are resolved, in every document: :class:`.render.SafeOutput`.)"""
         body = nodes.container()
         if self.content:
             self.state.nested_parse(self.content, self.content_offset, body)
-            render.neutralise_links(body)
         return list(body.children)
 
     def _render(

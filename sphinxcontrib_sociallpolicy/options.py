@@ -65,8 +65,33 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+#: invisible control characters: C0 (U+0000 to U+001F) except TAB, LF and CR, DEL
+#: (U+007F) and C1 (U+0080 to U+009F). They show as nothing, make XML reports
+#: ill-formed and stop the PDF build, so they are taken out of every value.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_codes(text: str) -> list[str]:
+    """The invisible control characters in ``text``, each once, in order, written
+    ``U+0007``: empty when there are none."""
+    return [f"U+{ord(c):04X}" for c in dict.fromkeys(CONTROL_RE.findall(text))]
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without its invisible control characters (:data:`CONTROL_RE`)."""
+    return CONTROL_RE.sub("", text)
+
+
+def controls_message(what: str, codes: list[str]) -> str:
+    """The message for control characters taken out of ``what`` (``:owner:``, ``the
+    title``, ``the text``)."""
+    return (
+        f"{what} has invisible control characters ({', '.join(codes)}); they were removed"
+    )
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(strip_controls(text).split())
 
 
 #: the years a policy date may fall in: wide enough for any real policy, narrow enough

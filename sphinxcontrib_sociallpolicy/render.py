@@ -14,12 +14,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 from docutils import nodes
+from docutils.utils import get_source_line
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import make_refnode
 
 from .model import rating, score
 from .needs import ALL_FIELD, SECTIONS_FIELD
+from .options import CONTROL_RE, control_codes, controls_message, strip_controls
 from .schema import STATUS_KINDS, ItemType, OptionSpec
+from .warnings import SmWarning, warn
 
 LABELS = {
     "dsl": "DSL",
@@ -403,22 +407,157 @@ def latex_item_breaks(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             allow_latex_breaks(block)
 
 
-#: link schemes kept in item blocks; any other (javascript:, data:, vbscript:...)
-#: becomes plain text
-SAFE_SCHEMES = ("http", "https", "mailto", "tel", "ftp")
+#: the link schemes kept: web, email and phone. A link with no scheme (within the
+#: site, relative, a fragment) is kept too; any other scheme (javascript:,
+#: vbscript:, data:, file:...) is shown as text. A school policy has no need of
+#: them, and some run code in the reader's browser.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+#: what a browser ignores in an address before reading its scheme (the WHATWG URL
+#: parser strips C0 controls and spaces around it and tabs and newlines in it; all
+#: of them, and DEL and C1, are dropped anywhere here, which is stricter)
+_IGNORED_IN_URI = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
-def neutralise_links(tree: nodes.Element) -> None:
-    """In an item's content, a link whose address uses a scheme other than
-    :data:`SAFE_SCHEMES` (e.g. ``javascript:``, which docutils recognises in running
-    text) is shown as its text, never as a live link. Run when the item is read."""
-    import re
+def link_scheme(uri: str) -> str | None:
+    """The scheme of ``uri`` as a browser reads it, in lower case (``JaVaScript:x``
+    with a space before it or a tab inside -> ``javascript``), or None for an
+    address without one (relative, a fragment)."""
+    match = _SCHEME.match(_IGNORED_IN_URI.sub("", uri))
+    return match.group(1).lower() if match else None
 
-    for ref in list(tree.findall(nodes.reference)):
-        uri = ref.get("refuri", "")
-        match = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", uri)
-        if match and match.group(1).lower() not in SAFE_SCHEMES:
-            ref.replace_self(nodes.Text(ref.astext()))
+
+def unsafe_link(uri: str) -> bool:
+    """Whether ``uri`` has a scheme other than :data:`SAFE_SCHEMES`."""
+    scheme = link_scheme(uri)
+    return scheme is not None and scheme not in SAFE_SCHEMES
+
+
+def _in_substitution_definition(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.substitution_definition):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _neutralise(ref: nodes.reference, report: bool) -> None:
+    """``ref`` (an unsafe link) replaced by what it shows: its text, or its image."""
+    uri = ref["refuri"]
+    if report and not _in_substitution_definition(ref):
+        # a substitution's definition is not shown; each of its uses is reported
+        shown = uri if len(uri) <= 80 else uri[:77] + "..."
+        # where: in running text, its paragraph (for a substitution, where it is
+        # used); else (an image's link) the image's line
+        where: nodes.Node = ref
+        if not isinstance(ref.parent, nodes.TextElement):
+            where = next((n for n in ref.findall(nodes.Element) if n.line), ref)
+        warn(
+            SmWarning.LINK,
+            f"the link to {shown!r} is shown as text: a link may only go to a web "
+            "address (http, https), an email address (mailto), a phone number (tel) "
+            "or a page of this site",
+            where,
+        )
+    children = ref.children[:] or [nodes.Text(ref.astext())]
+    for child in children:
+        child.parent = None
+    if ref["ids"]:  # something links here: keep the anchor
+        ref.replace_self(nodes.inline("", "", *children, ids=ref["ids"]))
+    else:
+        ref.replace_self(children)
+
+
+#: the control characters taken out of text nodes: :data:`.options.CONTROL_RE` but
+#: NUL, which docutils puts in text to mark a backslash escape (the writers take it
+#: out; a NUL in the source is never written)
+_TEXT_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: the nodes whose attributes hold text or addresses, and those attributes: cleaned
+#: of control characters too
+_ADDRESS_NODES = (nodes.reference, nodes.target, nodes.image)
+_TEXT_ATTRIBUTES = ("alt", "title", "refuri", "uri")
+
+
+def make_output_safe(tree: nodes.Element, *, report: bool) -> None:
+    """Make ``tree`` safe to write, once its references are resolved.
+
+    * A link (``reference``, also an image's ``:target:``) whose address has a
+      scheme other than :data:`SAFE_SCHEMES` shows its text (or image) but links
+      nowhere: with ``report``, an ``sm.link`` warning where it is. (Targets keep
+      their address: no writer shows it.)
+    * Invisible control characters (:data:`.options.CONTROL_RE`) are taken out of
+      the text: with ``report``, one ``sm.option`` warning per place they were.
+
+    One walk over the tree (it runs on every document, twice: kept cheap), then the
+    few changes, in document order.
+    """
+    unsafe: list[nodes.reference] = []
+    texts: list[nodes.Text] = []
+    text_search = _TEXT_CONTROLS.search
+    stack: list[nodes.Element] = [tree]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, _ADDRESS_NODES):
+            if isinstance(element, nodes.reference) and unsafe_link(
+                element.get("refuri", "")
+            ):
+                # (left as it is, to be reported with its address as written)
+                unsafe.append(element)
+            else:
+                for name in _TEXT_ATTRIBUTES:
+                    value = element.get(name)
+                    if isinstance(value, str) and CONTROL_RE.search(value):
+                        element[name] = strip_controls(value)
+        elements: list[nodes.Element] = []
+        for child in element.children:
+            if isinstance(child, nodes.Text):
+                if text_search(child):
+                    texts.append(child)
+            elif isinstance(child, nodes.Element):
+                elements.append(child)
+        stack.extend(reversed(elements))
+    for ref in unsafe:
+        _neutralise(ref, report)
+    # one warning per place: (source, line) -> (a node there, the characters)
+    places: dict[tuple[str | None, int | None], tuple[nodes.Element, list[str]]] = {}
+    for text in texts:
+        parent = text.parent
+        if parent is None:
+            continue
+        parent.replace(text, nodes.Text(_TEXT_CONTROLS.sub("", text)))
+        if report:
+            _node, found = places.setdefault(get_source_line(parent), (parent, []))
+            # (NUL is docutils' mark of a backslash escape, not the author's)
+            for code in control_codes(text.replace("\x00", "")):
+                if code not in found:
+                    found.append(code)
+    for node, codes in places.values():
+        warn(SmWarning.OPTION, controls_message("the text", codes), node)
+
+
+class SafeOutput(SphinxTransform):
+    """Every document, as read: unsafe links shown as text and invisible control
+    characters taken out, each reported where it is (:func:`make_output_safe`).
+
+    Run after docutils and Sphinx have resolved named, anonymous and indirect
+    targets and substitutions (850), before ``doctree-read`` (880): a link is judged
+    by the address it finally has, however it was written."""
+
+    default_priority = 870
+
+    def apply(self, **kwargs: Any) -> None:
+        make_output_safe(self.document, report=True)
+
+
+def safe_output_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``, after every other handler: the same, for what was
+    added after reading (tables, item links, other extensions). What the author
+    wrote was reported when it was read; a link found unsafe only now is reported
+    too."""
+    make_output_safe(doctree, report=True)
 
 
 def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -448,5 +587,8 @@ def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup_render(app: Sphinx) -> None:
     app.add_node(sm_ref)
+    app.add_transform(SafeOutput)
+    # last: after the tables (400), item links (500) and the LaTeX changes (900)
+    app.connect("doctree-resolved", safe_output_written, priority=990)
     app.connect("doctree-resolved", resolve_refs)
     app.connect("doctree-resolved", latex_item_breaks, priority=600)
