@@ -82,6 +82,19 @@ def project(tmp_path: Path) -> Path:
     return src
 
 
+def test_an_error_is_printed_on_one_line(capsys, monkeypatch):
+    """Whatever an error's text holds (a file's line breaks), it is printed on one
+    line; other spacing, as in a file's name, is kept."""
+    from sphinxcontrib_sociallpolicy.cli import UsageError, listing
+
+    def broken(name: str | None) -> list[object]:
+        raise UsageError("my  pack.yaml:3: the value\n  'a\r\nb'\u2028is wrong\n")
+
+    monkeypatch.setattr(listing, "_packs", broken)
+    assert main(["guidance"]) == 2
+    assert capsys.readouterr().err == ("error: my  pack.yaml:3: the value 'a b' is wrong\n")
+
+
 # --- 1. check --output ----------------------------------------------------------------
 
 

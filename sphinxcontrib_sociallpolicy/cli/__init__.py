@@ -11,6 +11,7 @@ with 141, as a command ended by SIGPIPE does.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
@@ -79,11 +80,21 @@ def _run(argv: Sequence[str] | None) -> int:
         return int(args.run(args))
     except UsageError as error:
         # one line, whatever the message holds (a file's text may hold line breaks)
-        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        print(f"error: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("stopped.", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks (and the spaces around them) as one space; other
+    spacing, as in a file's name, is kept."""
+    return " ".join(
+        part
+        for part in re.split(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*", text.strip())
+        if part
+    )
 
 
 def _quiet_stdout() -> None:
