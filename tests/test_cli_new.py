@@ -1531,7 +1531,7 @@ def test_non_empty_folder_is_refused_unless_force(tmp_path: Path, capsys):
         ),
         ("school: Oakfield\napproved-on: 2026-02-30\ntools: [blog]\n", "approved-on: "),
         ("school: Oakfield\npupil-ages: 11-4\ntools: [blog]\n", "pupil-ages: '11-4' has"),
-        ("school: [Oakfield\n", ": this is not valid YAML (expected ',' or ']'"),
+        ("school: [Oakfield\n", ": this is not valid YAML"),
         ("- just\n- a list\n", "is ['just', 'a list']; write a mapping of answers"),
         ("school: Oakfield\n", "no tools: give --tool PLATFORM"),
         ("tools: [blog]\n", "no school name"),
