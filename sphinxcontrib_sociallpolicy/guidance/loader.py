@@ -16,8 +16,9 @@ what is wrong and what to do. The loader refuses, each at its line:
   file cannot expand into a huge document;
 - the same key twice in one mapping (YAML would silently keep the last), and keys
   that are lists or mappings;
-- text that is not valid YAML (with the line of the problem), characters YAML does
-  not allow (NUL and other control characters), and files that are not UTF-8;
+- text that is not valid YAML (with the line of the problem), invisible characters
+  (NUL and other control characters, U+2028 and U+2029, which YAML would read as
+  line breaks), other characters YAML does not allow, and files that are not UTF-8;
 - dates that do not exist (``2024-02-30``) or fall outside the years
   :data:`~..options.FIRST_YEAR` to :data:`~..options.LAST_YEAR`, and numbers of
   more than :data:`MAX_DIGITS` digits;
@@ -27,9 +28,8 @@ Booleans are only ``true`` and ``false``: YAML 1.1 would read ``off``, ``no``, `
 and ``yes`` as booleans, and ``comments: off`` must stay the word ``off``. A bare
 ``=`` is text (YAML 1.1 would make it a "value" tag no loader can build).
 
-Lines are counted as an editor counts them (by line feeds): characters YAML also
-treats as line breaks (U+0085, U+2028, U+2029, often pasted from a word processor)
-do not shift the line numbers of what follows.
+Lines are counted by line feeds from the position YAML reports (a file is read with
+its line ends turned into line feeds), as an editor counts them.
 """
 
 from __future__ import annotations
@@ -338,6 +338,16 @@ def _describe_yaml_error(
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = _mark_line(mark, lines)
     problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None) or ""
+    opened = _mark_line(getattr(error, "context_mark", None), lines)
+    if context.startswith("while parsing a flow") and opened and line and opened < line:
+        # a bracket left open: the mistake is where it was opened
+        bracket = "[" if "sequence" in context else "{"
+        return opened, (
+            f"this is not valid YAML: the '{bracket}' opened on this line is not closed "
+            f"before line {line} ({problem}); check the brackets, and put text that "
+            "holds brackets or commas in quotes"
+        )
     hint = "; check the indentation and the quotes on this line and the one before"
     if "mapping values are not allowed" in problem:
         hint = "; check the indentation, and put text that contains ': ' in quotes"
@@ -355,6 +365,32 @@ def _describe_yaml_error(
 #: invisible control characters: C0 except tab, line feed and carriage return, DEL
 #: and C1 (YAML refuses most of them; U+0085 it would read as a line break)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: line and paragraph separators: YAML reads them as line breaks, editors do not
+_SEPARATOR_RE = re.compile("[\u2028\u2029]")
+
+
+def _refuse_invisible(text: str, path: str, error: type[PackError]) -> None:
+    """Refuse characters that are invisible in an editor but change what YAML
+    reads, at their line."""
+    found = _CONTROL_RE.search(text)
+    if found is not None:
+        raise error(
+            path,
+            _Lines(text).at(found.start()),
+            f"this line contains the invisible control character "
+            f"U+{ord(found.group()):04X}, which a guidance file cannot hold (it may "
+            "have come from text copied from another program); delete it, or retype "
+            "the line",
+        )
+    found = _SEPARATOR_RE.search(text)
+    if found is not None:
+        raise error(
+            path,
+            _Lines(text).at(found.start()),
+            f"this line contains the invisible line separator U+{ord(found.group()):04X} "
+            "(often pasted from a word processor or a web page), which YAML reads as "
+            "the end of a line; delete it, or retype the line",
+        )
 
 
 def load_yaml_text(text: str, path: str, *, error: type[PackError] = PackError) -> Any:
@@ -362,16 +398,7 @@ def load_yaml_text(text: str, path: str, *, error: type[PackError] = PackError) 
 
     :raises PackError: (or ``error``) with the file, line and what is wrong.
     """
-    control = _CONTROL_RE.search(text)
-    if control is not None:
-        raise error(
-            str(path),
-            _Lines(text).at(control.start()),
-            f"this line contains the invisible control character "
-            f"U+{ord(control.group()):04X}, which a guidance file cannot hold (it may "
-            "have come from text copied from another program); delete it, or retype "
-            "the line",
-        )
+    _refuse_invisible(text, str(path), error)
     loader = None
     try:
         loader = _Loader(text)
