@@ -495,6 +495,8 @@ def evaluate(
     :param local: also check the policy's ``sm-requirement`` items.
     :param fail_on: the lowest severity that fails (``sm_fail_on``).
     """
+    if isinstance(today, dt.datetime):  # a datetime does not compare with dates
+        today = today.date()
     active: list[Requirement] = []
     seen: set[str] = {*ITEM_RULES, DRIFT_RULE}
     extra = local_requirements(policy) if local else []
