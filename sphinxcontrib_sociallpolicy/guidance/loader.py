@@ -422,10 +422,14 @@ def load_yaml_text(text: str, path: str, *, error: type[PackError] = PackError) 
 def _decode(data: bytes, path: str, error: type[PackError]) -> str:
     """The text of a file's bytes: UTF-8 (with or without a byte-order mark), line
     ends as line feeds."""
+    # UTF-16 (with a byte-order mark, or text with a zero byte in every character)
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(data) >= 4 and data.count(0) * 4 >= len(data)
+    )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if utf16:
             raise error(
                 path,
                 1,
@@ -439,6 +443,12 @@ def _decode(data: bytes, path: str, error: type[PackError]) -> str:
             "is not UTF-8 (the file was probably saved in another encoding, such as "
             "Windows-1252); save it as UTF-8",
         ) from None
+    if utf16:
+        raise error(
+            path,
+            1,
+            "the file is saved as UTF-16 ('Unicode' in some editors); save it as UTF-8",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

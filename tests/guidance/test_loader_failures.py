@@ -307,6 +307,7 @@ BAD_PACKS: list[tuple[str, tuple[str | bytes, int], str]] = [
     ("noncharacter", pack("Comments wait", "Comments\uffff wait"), "character U+FFFF"),
     ("latin-1", (pack("Comments wait", "Café wait")[0].encode("latin-1"), 9), "not UTF-8"),
     ("utf-16", (PACK.encode("utf-16"), 1), "saved as UTF-16"),
+    ("utf-16-without-mark", (PACK.encode("utf-16-le"), 1), "saved as UTF-16"),
     ("tab", pack("    title: Comments", "\ttitle: Comments"), "not tabs"),
     ("colon-in-text", pack("text: Comments wait", "text: Note: comments wait"), "quotes"),
     ("unclosed-brace", pack(WHEN, "when: {equals: {comments: premoderated}"), "valid YAML"),
