@@ -356,7 +356,7 @@ def _describe_yaml_error(
     elif "could not find expected ':'" in problem or "expected <block end>" in problem:
         hint = "; check the indentation of this line and the one before"
     elif "another document" in problem or "single document" in problem:
-        hint = "; a guidance file holds one document: remove the '---' line"
+        hint = "; write one document: remove the '---' line"
     elif "found undefined tag handle" in problem:
         hint = "; put text that starts with '!' in quotes"
     return line, f"this is not valid YAML ({problem}){hint}"
