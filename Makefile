@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= _build
 
-.PHONY: demo test pdf docs bench lint clean
+.PHONY: demo test fuzz pdf docs bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ demo: $(VENV)/.installed
 ## test: run the test suite
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+## fuzz: the long fuzz run (FUZZ_MINUTES, default 30, on every core; SEED to choose
+## the first seed); failures are kept in .hypothesis/fuzz and replay first
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python tests/run_fuzz.py $(if $(FUZZ_MINUTES),--minutes $(FUZZ_MINUTES)) $(if $(SEED),--seed $(SEED))
 
 ## pdf: build the example policy as a PDF (needs latexmk and TeX Live)
 pdf: $(VENV)/.installed
