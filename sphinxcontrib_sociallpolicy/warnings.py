@@ -39,12 +39,17 @@ _HELP = {
         "allowed. The rest of the item is kept. Also a tool's ``:platform:`` that is not "
         "in the platform catalogue (with the closest names), and a ``:status:`` other "
         "than draft or adopted on a tool, safeguard, risk or document (the item is then "
-        "treated as a draft)."
+        "treated as a draft). Also invisible control characters (BEL, ESC, DEL and "
+        "the like) in a title, an option or the text: they are removed, and the "
+        "warning names them; and a date outside the years 1900 to 2199."
     ),
     SmWarning.LINK: (
         "A link option (``:applies-to:``, ``:satisfies:``, ``:affects:``, "
         "``:mitigated-by:``, ``:covers:``) or a waiver names an item that does not "
-        "exist, or one of the wrong kind."
+        "exist, or one of the wrong kind. Also a link anywhere in the policy to "
+        "something other than a web address (http, https), an email address (mailto), "
+        "a phone number (tel) or a page of the site, such as a ``javascript:`` link: "
+        "it is shown as text and links nowhere."
     ),
     SmWarning.GUIDANCE: (
         "A guidance pack file cannot be read: the warning is at the file and line, "
