@@ -423,7 +423,7 @@ def test_billion_laughs_answers_are_refused_at_once(tmp_path: Path, capsys):
     assert time.monotonic() - started < 1
     line = one_error_line(capsys.readouterr().err)
     assert line == (
-        f"error: {answers}:4: the anchor &a is not allowed: answers files do not use "
+        f"error: {answers}:4: the anchor &a is not allowed: an answers file does not use "
         "anchors (&name) and aliases (*name); write the value out in full"
     )
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..options import strip_controls
 from ..schema import SEVERITIES
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
 
@@ -331,7 +332,9 @@ def run(args: argparse.Namespace) -> int:
         check_output(output)
     state, problems, config = build(srcdir.resolve(), args.fail_on, args.verbose)
     base = srcdir.resolve()
-    text = render(args.format, state, config, problems, base)
+    # nothing from the policy's text may drive the terminal (escape sequences) or
+    # spoil a report: a last line of defence behind the directives and the loaders
+    text = strip_controls(render(args.format, state, config, problems, base))
     if output is not None:
         write_output(output, text)
     else:

@@ -120,12 +120,15 @@ def _shown_scalar(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-class _Loader(yaml.SafeLoader):
+class LocatedLoader(yaml.SafeLoader):
     """SafeLoader with locations, strict booleans, no aliases, no tags, and located
     errors for every value it cannot build."""
 
     path = "<string>"
     error: type[PackError] = PackError
+    #: what is read, for messages ("a guidance file does not use anchors"); a
+    #: subclass that reads another kind of file says what it reads
+    what = "a guidance file"
 
     def __init__(self, stream: Any) -> None:
         self._line_index: _Lines | None = (
@@ -147,7 +150,7 @@ class _Loader(yaml.SafeLoader):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise self._fail(
                 event,
-                f"the alias *{event.anchor} is not allowed: guidance files do not use "
+                f"the alias *{event.anchor} is not allowed: {self.what} does not use "
                 "anchors (&name) and aliases (*name); write the value out in full",
             )
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -155,14 +158,14 @@ class _Loader(yaml.SafeLoader):
         if anchor is not None:
             raise self._fail(
                 event,
-                f"the anchor &{anchor} is not allowed: guidance files do not use anchors "
+                f"the anchor &{anchor} is not allowed: {self.what} does not use anchors "
                 "(&name) and aliases (*name); write the value out in full",
             )
         if self._depth >= MAX_DEPTH:
             raise self._fail(
                 event,
                 f"the lists and mappings here are nested more than {MAX_DEPTH} levels "
-                "deep; a guidance file never needs that many: check the brackets and "
+                f"deep; {self.what} never needs that many: check the brackets and "
                 "the indentation",
             )
         self._depth += 1
@@ -187,7 +190,7 @@ class _Loader(yaml.SafeLoader):
 
 
 # strict booleans: only true/false (so ``off`` stays a word); ``=`` is text
-_Loader.yaml_implicit_resolvers = {
+LocatedLoader.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
         for tag, regexp in resolvers
@@ -195,12 +198,12 @@ _Loader.yaml_implicit_resolvers = {
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
+LocatedLoader.add_implicit_resolver(
     _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
 
-def _construct_map(loader: _Loader, node: Any) -> LocatedDict:
+def _construct_map(loader: LocatedLoader, node: Any) -> LocatedDict:
     if not isinstance(node, yaml.MappingNode):
         raise loader._fail(node, "the tag !!map is only for a mapping ('key: value' lines)")
     result = LocatedDict()
@@ -232,7 +235,7 @@ def _construct_map(loader: _Loader, node: Any) -> LocatedDict:
     return result
 
 
-def _construct_seq(loader: _Loader, node: Any) -> LocatedList:
+def _construct_seq(loader: LocatedLoader, node: Any) -> LocatedList:
     if not isinstance(node, yaml.SequenceNode):
         raise loader._fail(node, "the tag !!seq is only for a list")
     result = LocatedList()
@@ -243,13 +246,13 @@ def _construct_seq(loader: _Loader, node: Any) -> LocatedList:
     return result
 
 
-def _construct_int(loader: _Loader, node: Any) -> int:
+def _construct_int(loader: LocatedLoader, node: Any) -> int:
     digits = sum(c.isdigit() for c in str(node.value))
     if digits > MAX_DIGITS:
         raise loader._fail(
             node,
             f"the number {_shown_scalar(str(node.value))} has {digits} digits; a number "
-            f"in a guidance file has at most {MAX_DIGITS}: check it, or put it in "
+            f"in {loader.what} has at most {MAX_DIGITS}: check it, or put it in "
             "quotes if it is text",
         )
     try:
@@ -263,13 +266,13 @@ def _construct_int(loader: _Loader, node: Any) -> int:
     if abs(value) >= 10**MAX_DIGITS:  # written in hex, octal or binary
         raise loader._fail(
             node,
-            f"the number {_shown_scalar(str(node.value))} is too large; a number in a "
-            f"guidance file has at most {MAX_DIGITS} digits",
+            f"the number {_shown_scalar(str(node.value))} is too large; a number in "
+            f"{loader.what} has at most {MAX_DIGITS} digits",
         )
     return value
 
 
-def _construct_timestamp(loader: _Loader, node: Any) -> dt.date:
+def _construct_timestamp(loader: LocatedLoader, node: Any) -> dt.date:
     text = str(node.value)
     try:
         value = SafeConstructor.construct_yaml_timestamp(loader, node)
@@ -289,38 +292,38 @@ def _construct_timestamp(loader: _Loader, node: Any) -> dt.date:
     return value  # type: ignore[no-any-return]
 
 
-def _construct_plain(loader: _Loader, node: Any) -> str:
+def _construct_plain(loader: LocatedLoader, node: Any) -> str:
     # ``<<`` and ``=`` in a value: text (YAML 1.1 gives them tags no loader builds)
     return str(loader.construct_scalar(node))
 
 
-def _refuse_tag(loader: _Loader, suffix: Any, node: Any = None) -> Any:
+def _refuse_tag(loader: LocatedLoader, suffix: Any, node: Any = None) -> Any:
     if node is None:  # single constructor: (loader, node)
         node = suffix
     tag = node.tag
     shown = "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
     raise loader._fail(
         node,
-        f"the YAML tag {shown} is not allowed: guidance files are plain data "
+        f"the YAML tag {shown} is not allowed: {loader.what} is plain data "
         "(text, numbers, true/false, dates, lists and mappings), and tags that would "
         "create Python objects or run code are refused",
     )
 
 
-_Loader.add_constructor(_TAG_PREFIX + "map", _construct_map)
-_Loader.add_constructor(_TAG_PREFIX + "seq", _construct_seq)
-_Loader.add_constructor(_TAG_PREFIX + "int", _construct_int)
-_Loader.add_constructor(_TAG_PREFIX + "timestamp", _construct_timestamp)
-_Loader.add_constructor(_TAG_PREFIX + "merge", _construct_plain)
-_Loader.add_constructor(_TAG_PREFIX + "value", _construct_plain)
+LocatedLoader.add_constructor(_TAG_PREFIX + "map", _construct_map)
+LocatedLoader.add_constructor(_TAG_PREFIX + "seq", _construct_seq)
+LocatedLoader.add_constructor(_TAG_PREFIX + "int", _construct_int)
+LocatedLoader.add_constructor(_TAG_PREFIX + "timestamp", _construct_timestamp)
+LocatedLoader.add_constructor(_TAG_PREFIX + "merge", _construct_plain)
+LocatedLoader.add_constructor(_TAG_PREFIX + "value", _construct_plain)
 for _tag in ("omap", "pairs", "set", "binary"):
-    _Loader.add_constructor(_TAG_PREFIX + _tag, _refuse_tag)
-_Loader.add_multi_constructor(_TAG_PREFIX + "python/", _refuse_tag)
-_Loader.add_multi_constructor("!", _refuse_tag)
-_Loader.add_constructor(None, _refuse_tag)  # any other tag
+    LocatedLoader.add_constructor(_TAG_PREFIX + _tag, _refuse_tag)
+LocatedLoader.add_multi_constructor(_TAG_PREFIX + "python/", _refuse_tag)
+LocatedLoader.add_multi_constructor("!", _refuse_tag)
+LocatedLoader.add_constructor(None, _refuse_tag)  # any other tag
 
 
-def _describe_yaml_error(
+def describe_yaml_error(
     error: yaml.YAMLError, text: str | None = None
 ) -> tuple[int | None, str]:
     """The line (None when unknown) and the message for a YAML error; with the
@@ -369,7 +372,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SEPARATOR_RE = re.compile("[\u2028\u2029]")
 
 
-def _refuse_invisible(text: str, path: str, error: type[PackError]) -> None:
+def _refuse_invisible(
+    text: str, path: str, error: type[PackError], what: str = "a guidance file"
+) -> None:
     """Refuse characters that are invisible in an editor but change what YAML
     reads, at their line."""
     found = _CONTROL_RE.search(text)
@@ -378,7 +383,7 @@ def _refuse_invisible(text: str, path: str, error: type[PackError]) -> None:
             path,
             _Lines(text).at(found.start()),
             f"this line contains the invisible control character "
-            f"U+{ord(found.group()):04X}, which a guidance file cannot hold (it may "
+            f"U+{ord(found.group()):04X}, which {what} cannot hold (it may "
             "have come from text copied from another program); delete it, or retype "
             "the line",
         )
@@ -393,22 +398,29 @@ def _refuse_invisible(text: str, path: str, error: type[PackError]) -> None:
         )
 
 
-def load_yaml_text(text: str, path: str, *, error: type[PackError] = PackError) -> Any:
-    """Parse ``text`` (read from ``path``) as located, safe YAML.
+def load_yaml_text(
+    text: str,
+    path: str,
+    *,
+    error: type[PackError] = PackError,
+    loader_class: type[LocatedLoader] = LocatedLoader,
+) -> Any:
+    """Parse ``text`` (read from ``path``) as located, safe YAML, with
+    ``loader_class`` (a :class:`LocatedLoader`; the wizard's answers use their own).
 
     :raises PackError: (or ``error``) with the file, line and what is wrong.
     """
-    _refuse_invisible(text, str(path), error)
+    _refuse_invisible(text, str(path), error, loader_class.what)
     loader = None
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
         loader.path = str(path)
         loader.error = error
         return loader.get_single_data()
     except PackError:
         raise
     except yaml.YAMLError as exc:
-        line, message = _describe_yaml_error(exc, text)
+        line, message = describe_yaml_error(exc, text)
         raise error(str(path), line, message) from None
     except RecursionError:  # pragma: no cover - MAX_DEPTH stops it first
         raise error(

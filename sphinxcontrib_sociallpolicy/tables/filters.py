@@ -60,11 +60,14 @@ def compile_filter(text: str, kinds: Sequence[str]) -> Condition:
     :raises FilterError: the text is not a condition, with what is wrong.
     """
     from ..guidance.conditions import compile_condition
-    from ..guidance.loader import load_yaml_text
+    from ..guidance.loader import LocatedLoader, load_yaml_text
+
+    class FilterLoader(LocatedLoader):
+        what = "filter"
 
     where = Where(":filter:", "", PackError)
     try:
-        data = load_yaml_text(text, ":filter:")
+        data = load_yaml_text(text, ":filter:", loader_class=FilterLoader)
         return compile_condition(data, 1, kinds, where)
     except PackError as error:
         raise FilterError(_explain(text, error.message)) from None

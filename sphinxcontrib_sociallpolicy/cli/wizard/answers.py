@@ -22,12 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from ...guidance.errors import PackError
-from ...guidance.loader import LocatedDict, LocatedList
-from ...guidance.loader import _describe_yaml_error as describe_yaml_error
-from ...guidance.loader import _Loader as LocatedLoader
+from ...guidance.loader import LocatedDict, LocatedList, LocatedLoader, load_yaml_text
 from ...options import (
     DOMAIN_RE,
     EMAIL_RE,
@@ -717,23 +713,7 @@ class AnswersLoader(LocatedLoader):
     holds a date that does not exist (2026-02-30) - and only plain decimal numbers
     as numbers."""
 
-    def _fail(self, node_or_mark: Any, message: str) -> PackError:
-        # the packs' messages, said of an answers file
-        return super()._fail(node_or_mark, message.replace("guidance file", "answers file"))
-
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, KeyError, OverflowError):
-            # a value with an explicit tag that does not fit it (!!int abc,
-            # !!timestamp 9999-99-99, !!bool maybe)
-            value = node.value if isinstance(node.value, str) else ""
-            shown = value if len(value) <= 40 else value[:37] + "..."
-            raise self._fail(
-                node,
-                f"{shown!r} cannot be read as {node.tag.rpartition(':')[2]}"
-                "; write the value without a tag (without '!!...')",
-            ) from None
+    what = "an answers file"
 
 
 AnswersLoader.yaml_implicit_resolvers = {
@@ -759,33 +739,14 @@ def load_answers_text(text: str, path: str) -> Any:
 
     :raises AnswersFileError: ``path:line: what is wrong``, on one line.
     """
-    loader: AnswersLoader | None = None
     try:
-        loader = AnswersLoader(text)  # reading starts here: a NUL is refused here
-        loader.path = path
-        loader.error = AnswersFileError
-        return loader.get_single_data()
+        return load_yaml_text(
+            text, path, error=AnswersFileError, loader_class=AnswersLoader
+        )
     except PackError as error:
+        # one line, whatever the message holds
         message = " ".join(error.message.split())
         raise AnswersFileError(error.path, error.line, message) from None
-    except yaml.reader.ReaderError as error:
-        raise AnswersFileError(
-            path,
-            text.count("\n", 0, max(0, error.position)) + 1,
-            f"the character U+{error.character:04X} is not allowed in a YAML file "
-            "(a control character); delete it",
-        ) from None
-    except yaml.YAMLError as error:
-        where, message = describe_yaml_error(error)
-        message = " ".join(message.replace("guidance file", "answers file").split())
-        raise AnswersFileError(path, where, message) from None
-    except RecursionError:
-        raise AnswersFileError(
-            path, None, "the file is nested too deeply to read"
-        ) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
 
 
 def read_answers_file(path: str) -> Answers:
