@@ -56,12 +56,15 @@ def data_file_problem(app: Sphinx, problem: Any) -> tuple[Any, str]:
     in the message."""
     from . import guidance
 
+    is_catalogue = isinstance(problem, guidance.PlatformError)
+    name = "sm_platforms" if is_catalogue else "sm_guidance"
+    if Path(problem.path).name == "conf.py" and not problem.line:
+        # about the setting itself (a pack name that is no pack): at its line
+        return setting_location(Path(app.confdir), name, app.config), problem.message
     if problem.line:
         return f"{problem.path}:{problem.line}", problem.message
     if os.path.isfile(problem.path):
         return f"{problem.path}:1", problem.message
-    is_catalogue = isinstance(problem, guidance.PlatformError)
-    name = "sm_platforms" if is_catalogue else "sm_guidance"
     try:
         shown = os.path.relpath(problem.path, app.confdir)
     except ValueError:  # another drive (Windows)

@@ -15,7 +15,7 @@ from typing import Any
 from .schema import OptionSpec
 
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 AGE_RANGE_RE = re.compile(r"^(\d{1,2})\s*-\s*(\d{1,2})$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 EMAIL_RE = re.compile(

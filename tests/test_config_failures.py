@@ -136,3 +136,13 @@ def test_pack_problems_are_at_a_line_of_the_pack(tmp_path, text):
     app = build_html(src, tmp_path / "out")
     [problem] = [w for w in warnings_of(app) if w.endswith("[sm.guidance]")]
     assert re.match(r"SRC/local\.yaml:\d+: WARNING: ", problem), problem
+
+
+def test_a_pack_name_that_is_no_pack_is_at_the_settings_line(tmp_path):
+    src = project(tmp_path, "sm_guidance = ['kent-2010', 'nope']\n")
+    app = build_html(src, tmp_path / "out")
+    assert [w for w in warnings_of(app) if "nope" in w] == [
+        "SRC/conf.py:4: WARNING: sm_guidance names 'nope', which is not a built-in "
+        "guidance pack and not a .yaml file; built-in packs: kent-2010, uk-online-safety "
+        "[sm.guidance]"
+    ]
