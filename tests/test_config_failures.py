@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sm_testing import ROOTS, build_html, warnings_of
+from sphinx.util.console import strip_colors
 
 COMPLIANT = ROOTS / "test-compliant"
 
@@ -60,7 +61,7 @@ def test_minus_d_fail_on_in_capitals_is_read_as_meant(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines() == [
+    assert strip_colors(result.stderr).strip().splitlines() == [
         "WARNING: sm_fail_on = 'MUST' (given with -D on the command line) must be one of "
         "'must', 'should', 'may'; using 'must' [sm.config]"
     ]
