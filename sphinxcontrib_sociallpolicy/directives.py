@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_needs.api import InvalidNeedException, add_need
 
 from . import render
+from .latex import MAX_TITLE, short_title
 from .needs import ALL_FIELD, SECTIONS_FIELD
 from .options import (
     ID_RE,
@@ -197,6 +198,12 @@ class ItemDirective(SphinxDirective):
                 f".. {item_type.directive}:: Title"
             )
             title = need_id
+        elif len(title) > MAX_TITLE:
+            self._warn(
+                f"has a title of {len(title)} characters; the PDF's tables and headings "
+                f"show at most {MAX_TITLE} ({short_title(title)!r}). Write a short "
+                "title, and the rest as the item's text"
+            )
 
         status = self._status()
         fields: dict[str, Any] = {}

@@ -41,7 +41,10 @@ _HELP = {
         "than draft or adopted on a tool, safeguard, risk or document (the item is then "
         "treated as a draft). Also invisible control characters (BEL, ESC, DEL and "
         "the like) in a title, an option or the text: they are removed, and the "
-        "warning names them; and a date outside the years 1900 to 2199."
+        "warning names them; a date outside the years 1900 to 2199; a title "
+        "longer than 120 characters (the PDF's tables and headings show it "
+        "shortened); and, in a PDF build with pdflatex, characters it cannot show "
+        "(emoji, Chinese, Arabic ...), which the PDF shows as [U+...]."
     ),
     SmWarning.LINK: (
         "A link option (``:applies-to:``, ``:satisfies:``, ``:affects:``, "

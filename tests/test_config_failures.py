@@ -91,7 +91,8 @@ def test_settings_that_clash_or_are_misspelt_warn_at_their_line(tmp_path):
         "sm_reports [sm.config]",
         "SRC/conf.py:4: WARNING: needs_types already declares 'sm-tool'; remove it from "
         "needs_types: sphinxcontrib-sociallpolicy provides this type [sm.config]",
-        "SRC/conf.py:9: WARNING: sm_guidance names packs/missing.yaml: the guidance pack file "
+        "SRC/conf.py:9: WARNING: sm_guidance names packs/missing.yaml: the guidance pack "
+        "file "
         "does not exist [sm.guidance]",
         "SRC/conf.py:8: WARNING: sm_platforms names catalogue/local.yaml: the file does "
         "not exist [sm.config]",

@@ -395,6 +395,31 @@ def test_pdf_limits(tmp_path: Path):
         for line in text.splitlines()
         if "characters the PDF cannot show" in line
     ]
+    # each over-long title is said at its directive, with what the PDF shows
+    long_titles = [line for line in text.splitlines() if "has a title of" in line]
+    assert [line.split(": has a title")[0] for line in long_titles] == [
+        f"SRC/{where}: WARNING: {directive} {item_id}"
+        for where, directive, item_id in [
+            ("index.rst:4", "sm-policy", "POLICY"),
+            ("items.rst:4", "sm-tool", "TOOL_LONG"),
+            ("items.rst:22", "sm-tool", "TOOL_WORD"),
+            ("items.rst:30", "sm-control", "CTRL_LONG"),
+            ("items.rst:39", "sm-control", "CTRL_WORD"),
+            ("items.rst:48", "sm-risk", "RISK_LONG"),
+            ("items.rst:55", "sm-risk", "RISK_WORD"),
+            ("items.rst:62", "sm-requirement", "REQ_LONG"),
+            ("items.rst:68", "sm-requirement", "REQ_WORD"),
+            ("items.rst:74", "sm-waiver", "WAIVER_LONG"),
+            ("items.rst:83", "sm-waiver", "WAIVER_WORD"),
+            ("items.rst:92", "sm-document", "DOC_LONG"),
+            ("items.rst:102", "sm-document", "DOC_WORD"),
+        ]
+    ]
+    assert long_titles[0].endswith(
+        f"has a title of 3000 characters; the PDF's tables and headings show at most 120 "
+        f"({short_title(conf.long_title('policy'))!r}). Write a short title, and the rest "
+        "as the item's text [sm.option]"
+    )
     assert found_warnings == [
         "SRC/index.rst:4: WARNING: sm-policy POLICY: :dsl:",
         "SRC/index.rst:4: WARNING: sm-policy POLICY: the text",
