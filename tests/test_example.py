@@ -638,11 +638,12 @@ def test_report_says_what_each_met_rests_on(report):
 # --- (c) the four registers ------------------------------------------------------------
 
 
-def table(tables: list[Table], css: str) -> Table:
+def table(tables: list[Table], css: str, count: int = 1, index: int = 0) -> Table:
+    """The ``index``-th of the ``count`` tables of class ``css`` (not empty)."""
     found = [t for t in tables if css in t.classes]
-    assert len(found) == 1, f"expected one table.{css}, found {len(found)}"
-    assert found[0].body, f"table.{css} is empty"
-    return found[0]
+    assert len(found) == count, f"expected {count} table.{css}, found {len(found)}"
+    assert found[index].body, f"table.{css} is empty"
+    return found[index]
 
 
 def row_texts(tab: Table) -> list[str]:
@@ -651,13 +652,32 @@ def row_texts(tab: Table) -> list[str]:
 
 @pytest.mark.slow
 def test_register_has_a_row_per_tool(registers):
-    text = row_texts(table(registers, "sm-register-table"))
+    # the whole register, then the one filtered to the tools pupils use
+    text = row_texts(table(registers, "sm-register-table", count=2))
     tools = directives("sm-tool")
     assert len(text) == len(tools)
     for tool in tools:
         assert sum(tool in t for t in text) == 1, tool
     (x_row,) = [t for t in text if "TOOL_X_NEWS" in t]
     assert "waived" in x_row
+
+
+@pytest.mark.slow
+def test_filtered_register_has_the_tools_pupils_use(registers):
+    """``:filter: includes: {audience: pupils}``: exactly the tools whose audience
+    names pupils, read from the sources."""
+    pupils = []
+    for rst in sorted(EXAMPLE.glob("*.rst")):
+        for block in re.split(r"^\.\. sm-tool::", rst.read_text("utf-8"), flags=re.M)[1:]:
+            tool_id = re.search(r"^\s+:id: (\S+)", block, flags=re.M).group(1)
+            audience = re.search(r"^\s+:audience: (.+)$", block, flags=re.M)
+            if audience and "pupils" in audience.group(1).split(", "):
+                pupils.append(tool_id)
+    assert pupils
+    text = row_texts(table(registers, "sm-register-table", count=2, index=1))
+    shown = [[i for i in pupils if i in row] for row in text]
+    assert sorted(ids[0] for ids in shown if len(ids) == 1) == sorted(pupils)
+    assert len(text) == len(pupils)
 
 
 @pytest.mark.slow
