@@ -1,0 +1,141 @@
+"""The shape of ``portfolio.json``: the contract between the portfolio check
+(:mod:`.run`, :mod:`.merge`) and what reads its result (the CSV, the dashboard,
+a trust's own tools).
+
+All dates are ISO ``YYYY-MM-DD`` strings; paths are written with ``/``, relative to
+the folder the command was run in (as the user gave them). Lists are sorted as
+stated, so that two runs over the same input give the same file, and a merge of
+shards gives the same file as one unsharded run.
+
+``FORMAT_VERSION`` changes when a field changes meaning or goes; adding a field does
+not change it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+FORMAT_VERSION = 1
+
+#: a school's status: every requirement met or waived / open findings at or above
+#: the school's fail-on severity / an input error (a bad option, a broken pack, a
+#: project that does not build)
+SchoolStatus = Literal["pass", "findings", "error"]
+#: exit code of the whole portfolio: 0 all pass, 1 any school has findings, 2 any
+#: school has input errors (2 wins over 1)
+EXIT_FOR_STATUS: dict[str, int] = {"pass": 0, "findings": 1, "error": 2}
+
+#: the windows of "what falls due", in days from the check date
+DUE_WINDOWS = (30, 60, 90)
+
+
+class Finding(TypedDict):
+    rule: str
+    severity: str  # must / should / may
+    item: str  # item ID (POLICY_X, TOOL_X ...)
+    path: str  # source file, relative to the school's project folder
+    line: int
+    message: str
+    status: str  # open / waived / disabled
+
+
+class Waiver(TypedDict):
+    id: str
+    requirement: str
+    target: str | None  # tool ID, or None for the whole policy
+    approved_by: str | None
+    expires: str | None  # date
+    expired: bool
+
+
+class Dated(TypedDict):
+    """Something that falls due: a review, training, a recurring safeguard, a
+    waiver's expiry."""
+
+    item: str  # item ID
+    what: str  # in words: "policy review", "staff training", "waiver expires" ...
+    due: str  # date
+    days: int  # from the check date; negative when overdue
+
+
+class Draft(TypedDict):
+    item: str
+    path: str
+    line: int
+
+
+class Changed(TypedDict):
+    """A requirement added or changed after the policy's approval."""
+
+    rule: str
+    severity: str
+    kind: Literal["added", "changed"]
+    on: str  # date
+
+
+class InputError(TypedDict):
+    path: str  # relative to the school's project folder, or "" when no file
+    line: int  # 0 when no line
+    message: str
+    kind: str  # the warning subtype (option, link, guidance, config, duplicate) or
+    # "build" when the project does not build at all
+
+
+class School(TypedDict):
+    project: str  # the project folder, as given on the command line
+    school: str | None  # :school: of the sm-policy (None when there is none)
+    policy: str | None  # the sm-policy's ID
+    status: SchoolStatus
+    checked_on: str  # the date the checks used
+    fail_on: str
+    approved_on: str | None
+    next_review: str | None
+    base: str | None  # sm_base, as written in conf.py
+    #: open findings by severity: {"must": 1, "should": 0, "may": 2}
+    open: dict[str, int]
+    #: by rule: {"FM_REVIEW": {"severity": "must", "open": 1, "waived": 0}}; only
+    #: rules with an open or waived finding
+    by_rule: dict[str, dict[str, object]]
+    #: per requirement of the school's guidance, its result over the items it
+    #: applies to: "open" if any is open, else "waived" if any is waived, else
+    #: "met", or "disabled" / "not-applicable"
+    results: dict[str, str]
+    findings: list[Finding]  # open and waived, in the engine's finding order
+    waivers: list[Waiver]  # by expiry date
+    overdue: list[Dated]  # due before the check date, oldest first
+    due: list[Dated]  # due within the longest window, soonest first
+    drafts: list[Draft]
+    guidance_changed: list[Changed]
+    input_errors: list[InputError]
+    #: the school's built policy (index.html), relative to the output folder, or
+    #: None when it was not built
+    html: str | None
+    #: the content hash the cache keys this result by
+    key: str
+
+
+class Requirement(TypedDict):
+    id: str
+    title: str
+    severity: str
+    pack: str | None  # None for a school's own sm-requirement
+
+
+class Summary(TypedDict):
+    schools: int
+    status: dict[str, int]  # {"pass": n, "findings": n, "error": n}
+    open: dict[str, int]  # open findings by severity, over all schools
+    #: per requirement: how many schools have it open, met, waived ...
+    requirements: dict[str, dict[str, int]]
+
+
+class Portfolio(TypedDict):
+    format: int  # FORMAT_VERSION
+    generated: str  # date and time (SOURCE_DATE_EPOCH honoured)
+    tool: str  # "sphinxcontrib-sociallpolicy 0.x"
+    checked_on: str  # the check date
+    shard: str | None  # "K/N" for one shard's file; None for a whole (or merged) run
+    exit: int
+    summary: Summary
+    requirements: list[Requirement]  # the union over the schools, by ID
+    schools: list[School]  # by project path
