@@ -18,6 +18,7 @@ ENV_VERSION = 1
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from .base import setup_base
     from .config import setup_config
     from .directives import setup_directives
     from .evaluation import setup_evaluation
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_needs(app)
     setup_directives(app)
+    setup_base(app)
     setup_render(app)
     setup_project(app)
     setup_tables(app)

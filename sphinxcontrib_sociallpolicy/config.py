@@ -83,6 +83,12 @@ def _severity(value: Any) -> str | None:
     return None
 
 
+def _path_or_none(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip() and "\0" not in value):
+        return None
+    return "must be the path of the base folder, e.g. '../trust-base', or None"
+
+
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be True or False"
 
@@ -156,6 +162,18 @@ SETTINGS: tuple[Setting, ...] = (
         lambda value: _same_but_case(value, SEVERITIES),
     ),
     Setting(
+        "sm_base",
+        None,
+        "path or None",
+        "The folder of the trust or local-authority base this policy builds on "
+        "(relative to the folder of conf.py), holding a ``base.yaml`` manifest. Its "
+        "guidance packs and catalogue files apply in addition to the school's own, "
+        "its requirements cannot be switched off, and its shared chapters are "
+        "included with ``sm-base-chapter``. See :doc:`/howto/trust-base`.",
+        "env",
+        _path_or_none,
+    ),
+    Setting(
         "sm_reports",
         True,
         "bool",
@@ -178,6 +196,8 @@ class SmConfig:
     fail_on: str
     reports: bool
     confdir: Path
+    #: the trust base folder (absolute), or None
+    base: Path | None = None
 
 
 def build_date() -> dt.date:
@@ -272,6 +292,7 @@ def get_config(app: Sphinx) -> SmConfig:
         fail_on=config.sm_fail_on,
         reports=bool(config.sm_reports),
         confdir=Path(app.confdir),
+        base=(Path(app.confdir) / config.sm_base).resolve() if config.sm_base else None,
     )
 
 

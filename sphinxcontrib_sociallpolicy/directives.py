@@ -23,8 +23,9 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_needs.api import InvalidNeedException, add_need
 
 from . import render
+from .base import base_source
 from .latex import MAX_TITLE, short_title
-from .needs import ALL_FIELD, SECTIONS_FIELD
+from .needs import ALL_FIELD, BASE_FIELD, SECTIONS_FIELD
 from .options import (
     ID_RE,
     OptionError,
@@ -163,7 +164,17 @@ class ItemDirective(SphinxDirective):
         )
 
     def run(self) -> list[nodes.Node]:
-        self._location = (self.env.docname, self.lineno)
+        # the line in the page (after an included file, docutils' own line number
+        # counts the included lines too)
+        source, line = self.get_source_info()
+        self._source = str(self.env.doc2path(self.env.docname))
+        self._line = line if source == self._source and line else self.lineno
+        self._location: Any = (self.env.docname, self._line)
+        # an item of a trust base's shared chapter: located in the chapter's file
+        origin = base_source(self)
+        if origin is not None:
+            self._source, self._line, _chapter = origin
+            self._location = f"{self._source}:{self._line}"
         item_type = self.item_type
         title, self.options, repeated, controls = split_block(
             self.arguments[0] if self.arguments else ""
@@ -234,6 +245,8 @@ class ItemDirective(SphinxDirective):
         if all_links:
             fields[ALL_FIELD] = all_links
         need_fields = _fit_project_fields(self.config, fields)
+        if origin is not None:
+            need_fields[BASE_FIELD] = origin[2]
 
         content = "\n".join(self.content)
         hide = "hide" in self.options
@@ -243,7 +256,7 @@ class ItemDirective(SphinxDirective):
                 env_app(self.env),
                 self.state,
                 self.env.docname,
-                self.lineno,
+                self._line,
                 need_type=item_type.directive,
                 title=title,
                 id=need_id,
@@ -346,7 +359,7 @@ class ItemDirective(SphinxDirective):
                 fields,
                 self._content(),
                 collapse=collapse,
-                source=(str(self.env.doc2path(self.env.docname)), self.lineno),
+                source=(self._source, self._line),
                 draft=is_draft(self.item_type.kind, self.options.get("status")),
             )
         ]

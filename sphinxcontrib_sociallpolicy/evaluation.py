@@ -21,20 +21,30 @@ from sphinx.environment import BuildEnvironment
 from .config import get_config, setting_location
 from .guidance.engine import finding_order
 from .model import Finding
-from .project import ANALYSERS, ProjectState, check_links
+from .project import ANALYSERS, ProjectState, check_links, location
 from .warnings import WARNING_TYPE, SmWarning, finding_subtype, info, warn
 
 
-def load_guidance(app: Sphinx) -> tuple[list[Any], Any]:
+def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
     """The active packs and the platform catalogue; a file that cannot be read is one
-    ``sm.guidance`` warning at its file and line, and the rest are still used."""
+    ``sm.guidance`` warning at its file and line, and the rest are still used.
+
+    With a trust base (``base``, a :class:`~.trustbase.Base`), its packs come first
+    (a school pack cannot redefine a base requirement) and its catalogue files
+    before the school's ``sm_platforms`` (which may override them)."""
     from . import guidance
 
     config = get_config(app)
     errors: list[guidance.PackError] = []
-    packs = guidance.resolve_packs(config.guidance, config.confdir, errors=errors)
+    base_packs = list(base.guidance) if base is not None else []
+    base_platforms = list(base.platforms) if base is not None else []
+    packs = guidance.resolve_packs(
+        [*base_packs, *config.guidance], config.confdir, errors=errors
+    )
     try:
-        catalogue = guidance.load_catalogue([config.confdir / p for p in config.platforms])
+        catalogue = guidance.load_catalogue(
+            [*base_platforms, *(config.confdir / p for p in config.platforms)]
+        )
     except guidance.PlatformError as error:
         errors.append(error)
         catalogue = guidance.load_catalogue([])
@@ -76,9 +86,11 @@ def data_file_problem(app: Sphinx, problem: Any) -> tuple[Any, str]:
 
 
 def data_files(app: Sphinx) -> list[str]:
-    """The pack and catalogue files this project reads (their edits rebuild the
-    pages that depend on them)."""
+    """The pack and catalogue files this project reads, and its trust base's
+    manifest, packs and catalogue files (their edits rebuild the pages that depend
+    on them)."""
     from . import guidance
+    from .base import read_base
 
     config = get_config(app)
     files: list[str] = []
@@ -89,28 +101,67 @@ def data_files(app: Sphinx) -> list[str]:
             files.append(str(config.confdir / name))
     files.append(str(guidance.BUILTIN_CATALOGUE))
     files.extend(str(config.confdir / p) for p in config.platforms)
+    base, _ = read_base(app)
+    if base is not None:
+        files.extend(str(path) for path in base.files())
+        files.extend(
+            str(guidance.BUILTIN_PACKS[g])
+            for g in base.guidance
+            if g in guidance.BUILTIN_PACKS
+        )
+    elif config.base is not None:
+        # a base that cannot be read yet: its manifest, once it is there
+        from .base import base_folder
+        from .trustbase import MANIFEST
+
+        folder = base_folder(app)
+        if folder is not None:
+            files.append(str(folder / MANIFEST))
     return files
 
 
 def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
     """The active packs (and the policy's own sm-requirements) over every item."""
     from . import guidance
+    from .base import base_state
 
     config = get_config(app)
-    packs, catalogue = load_guidance(app)
+    trust = base_state(state)
+    packs, catalogue = load_guidance(app, trust.base if trust is not None else None)
     state.packs = [(p.id, p.title, p.version, p.source) for p in packs]
     requirements = guidance.requirements_of(packs)
     state.known_ids |= {r.id for r in requirements}
     state.extra["catalogue"] = catalogue
     check_platforms(state, catalogue)
+    disabled = config.disable
+    if trust is not None:
+        # the base's requirements apply to every school: sm_disable cannot drop one
+        base_paths = {
+            Path(guidance.BUILTIN_PACKS.get(g, g)).resolve() for g in trust.base.guidance
+        }
+        for pack in packs:
+            if Path(pack.path).resolve() in base_paths:
+                trust.rules |= {r.id for r in pack.requirements} | set(pack.shared)
+        for rule_id in sorted(disabled & trust.rules):
+            warn(
+                SmWarning.CONFIG,
+                f"sm_disable names {rule_id}, a requirement of the trust base "
+                f"{trust.base.name!r}, which a school cannot switch off: it still "
+                "applies. Remove it from sm_disable; for an agreed exception write an "
+                "sm-waiver with the reason (waivers are listed in the compliance "
+                "summary)",
+                setting_location(config.confdir, "sm_disable", app.config),
+            )
+        disabled = disabled - trust.rules
     state.evaluation = guidance.evaluate(
         state.policy,
         requirements,
         catalogue,
         country=config.country,
         today=config.today,
-        disabled=config.disable,
+        disabled=disabled,
         fail_on=config.fail_on,
+        replaced=trust.replaced if trust is not None else None,
     )
     for rule_id in sorted(config.disable & set(guidance.engine.ITEM_RULES)):
         warn(
@@ -157,7 +208,7 @@ def check_platforms(state: ProjectState, catalogue: Any) -> None:
                     f"sm-tool {tool.id}: :account: {account!r} is not a kind of account "
                     f"{platform.name} offers; its accounts: "
                     f"{', '.join(platform.accounts)}{safest}",
-                    (tool.docname, tool.line),
+                    location(tool),
                 )
             continue
         close = difflib.get_close_matches(str(written).lower(), names, n=3, cutoff=0.7)
@@ -167,7 +218,7 @@ def check_platforms(state: ProjectState, catalogue: Any) -> None:
             f"sm-tool {tool.id}: :platform: {written!r} is not in the platform catalogue; "
             f"{hint}write a platform ID listed by `sociallpolicy platforms`, or add the "
             "platform in a catalogue file named in sm_platforms",
-            (tool.docname, tool.line),
+            location(tool),
         )
 
 
@@ -194,7 +245,9 @@ def report_findings(app: Sphinx, state: ProjectState) -> None:
         if finding.status != "open":
             continue
         # a policy-level finding with no sm-policy: at the root document's first line
-        location = (finding.docname or app.config.root_doc, finding.line or 1)
+        location: Any = (finding.docname or app.config.root_doc, finding.line or 1)
+        if finding.origin:  # an item of a trust base's chapter: at its line there
+            location = f"{finding.origin}:{finding.line}"
         subtype = finding_subtype(finding.rule)
         if evaluation.warns(finding.severity):
             warn(subtype, finding_message(finding), location)
@@ -207,5 +260,8 @@ def report_findings(app: Sphinx, state: ProjectState) -> None:
 
 def setup_evaluation(app: Sphinx) -> None:
     # guidance first: its requirement IDs are valid :satisfies: targets
-    ANALYSERS[:] = [evaluate_guidance, check_links, report_findings]
+    # the trust base first: its packs and overrides are used by the evaluation
+    from .base import prepare_base
+
+    ANALYSERS[:] = [prepare_base, evaluate_guidance, check_links, report_findings]
     app.connect("env-updated", note_data_files)

@@ -40,6 +40,12 @@ class Item:
     content: str = ""
     #: the ``:status:`` as written (None when absent)
     status: str | None = None
+    #: for an item of a trust base's shared chapter: the chapter's path in the base
+    #: folder (``shared/safeguards.rst``); empty for the school's own items
+    base: str = ""
+    #: the file the item is written in when it is not its page's own (a base
+    #: chapter): the absolute path, for warnings; ``line`` is the line in it
+    origin: str = ""
 
     @property
     def draft(self) -> bool:
@@ -131,6 +137,8 @@ class Finding:
     status: FindingStatus = "open"
     waiver: str | None = None  # waiver ID when waived
     reason: str = ""  # the waiver's reason, shown in tables
+    #: the item's file when it is not its page's own (an item of a base chapter)
+    origin: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {

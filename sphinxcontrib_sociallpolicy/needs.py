@@ -30,8 +30,15 @@ ALL_FIELD = "sm_all"
 PACK_FIELD = "sm_pack"
 #: field listing the sections an ``sm-document``'s ``:covers:`` gives ("ID: section")
 SECTIONS_FIELD = "sm_sections"
+#: field naming the trust-base chapter an item was read from (see :mod:`.base`)
+BASE_FIELD = "sm_base"
 #: our own fields beside the options: (name, description, schema)
 EXTRA_FIELDS = (
+    (
+        BASE_FIELD,
+        "sociallpolicy: the trust-base chapter the item is read from",
+        {"type": "string"},
+    ),
     (
         ALL_FIELD,
         "sociallpolicy: link options written as 'all'",

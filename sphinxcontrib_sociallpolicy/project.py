@@ -21,7 +21,7 @@ from sphinx_needs.api import get_needs_view
 
 from .config import get_config
 from .model import Finding, Item, Policy, RequirementInfo, Result
-from .needs import ALL_FIELD, PACK_FIELD
+from .needs import ALL_FIELD, BASE_FIELD, PACK_FIELD
 from .options import split_list
 from .schema import BY_DIRECTIVE, BY_KIND
 from .warnings import SmWarning, warn
@@ -67,7 +67,12 @@ class ProjectState:
 
 def collect(app: Sphinx) -> Policy:
     """Our items from the sphinx-needs needs, indexed once."""
+    import os
+
+    from .base import base_folder
+
     env = app.env
+    folder = base_folder(app)
     items: list[Item] = []
     others: set[str] = set()
     for need in get_needs_view(app).values():
@@ -93,18 +98,30 @@ def collect(app: Sphinx) -> Policy:
         if need.get(ALL_FIELD):
             fields["all"] = [name.replace("_", "-") for name in need[ALL_FIELD]]
         docname = need["docname"] or ""
+        source = str(env.doc2path(docname, False)) if docname else ""
+        chapter = need.get(BASE_FIELD) or ""
+        origin = ""
+        if chapter and folder is not None:
+            # an item of a trust base's shared chapter: at its line in the chapter
+            origin = str(folder / chapter)
+            try:
+                source = os.path.relpath(origin, env.srcdir)
+            except ValueError:  # another drive (Windows)
+                source = origin
         items.append(
             Item(
                 id=need["id"],
                 kind=item_type.kind,  # type: ignore[arg-type]
                 title=need["title"],
                 docname=docname,
-                source=str(env.doc2path(docname, False)) if docname else "",
+                source=source,
                 line=need["lineno"] or 0,
                 fields=fields,
                 links=links,
                 content=need["content"] or "",
                 status=need.get("status") or None,
+                base=chapter if origin else "",
+                origin=origin,
             )
         )
     policy = Policy.from_items(items)
@@ -112,7 +129,11 @@ def collect(app: Sphinx) -> Policy:
     return policy
 
 
-def location(item: Item) -> tuple[str, int]:
+def location(item: Item) -> Any:
+    """Where an item is, for a warning: its page and line, or (an item of a trust
+    base's chapter) the chapter's file and line."""
+    if item.origin:
+        return f"{item.origin}:{item.line}"
     return (item.docname, item.line)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from .base import base_state
 from .config import SmConfig, get_config
 from .guidance.engine import POLICY_COLUMN, finding_order
 from .project import ProjectState, get_state
@@ -75,6 +76,7 @@ def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
 def _report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
     evaluation = state.evaluation
     policy_item = state.policy.policy
+    trust = base_state(state)
     counts = Counter((f.severity, f.status) for f in state.findings)
     summary: dict[str, Any] = {
         "requirements": len(state.requirements),
@@ -149,6 +151,9 @@ def _report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
         "findings": [f.as_dict() for f in sorted(state.findings, key=finding_order)],
         "results": results,
         "coverage": {"requirements": per_requirement, "tools": per_tool},
+        # the trust base (sm_base) and the school's overrides of its items
+        "base": trust.as_dict(config.confdir) if trust is not None else None,
+        "overrides": [o.as_dict() for o in trust.overrides] if trust is not None else [],
     }
 
 

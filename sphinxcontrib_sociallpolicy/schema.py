@@ -274,6 +274,22 @@ ADOPTION_OPTIONS = (
     _o("adopted-on", "date", "When it was adopted."),
 )
 
+#: a school's override of an item of its trust base (see the trust-base how-to)
+OVERRIDE_OPTIONS = (
+    _o(
+        "replaces",
+        "id",
+        "The ID of an item of the trust base (``sm_base``) that this item replaces. "
+        "The replaced item then counts for nothing, and the override is listed in "
+        "the compliance summary.",
+    ),
+    _o(
+        "override-reason",
+        "text",
+        "Why the school replaces the base item (with ``:replaces:``).",
+    ),
+)
+
 
 POLICY = ItemType(
     kind="policy",
@@ -397,6 +413,7 @@ CONTROL = ItemType(
         _o("last-done", "date", "When it was last done."),
         _o("evidence", "text", "Where the record of it is kept."),
         *ADOPTION_OPTIONS,
+        *OVERRIDE_OPTIONS,
     ),
 )
 
@@ -429,6 +446,7 @@ RISK = ItemType(
         _o("assessed-by", "people", "Who assessed it."),
         _o("assessed-on", "date", "When it was assessed."),
         *ADOPTION_OPTIONS,
+        *OVERRIDE_OPTIONS,
     ),
 )
 
@@ -503,6 +521,7 @@ DOCUMENT = ItemType(
         ),
         _o("section", "text", "The section of the document this policy relies on."),
         *ADOPTION_OPTIONS,
+        *OVERRIDE_OPTIONS,
     ),
 )
 

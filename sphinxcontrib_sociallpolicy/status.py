@@ -17,11 +17,14 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
 
+from .base import base_state
 from .project import compliance_doc, get_state
 from .render import sm_platform, sm_status
 
 #: the anchor of the compliance summary's overall status
 COMPLIANCE_ANCHOR = "sm-compliance"
+#: the anchor of the compliance summary's list of overrides of the trust base
+OVERRIDES_ANCHOR = "sm-overrides"
 
 
 def findings_anchor(item_id: str) -> str:
@@ -32,6 +35,15 @@ def findings_anchor(item_id: str) -> str:
 def item_words(state: object, item_id: str) -> tuple[str, str, bool]:
     """(words, CSS state, has open findings) of one item's status mark."""
     evaluation = state.evaluation  # type: ignore[attr-defined]
+    trust = base_state(state)
+    if trust is not None and item_id in trust.replaced:
+        # a base item the school replaced: it counts for nothing
+        return (
+            f"replaced by {trust.replaced[item_id]} (an override of this school); "
+            "counts for nothing",
+            "note",
+            True,
+        )
     found = [f for f in evaluation.findings_of(item_id) if f.status == "open"]
     waived = sum(1 for f in evaluation.findings_of(item_id) if f.status == "waived")
     if not found:
@@ -79,6 +91,9 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             words, css, linked = item_words(state, item_id)
             text = f"Status: {words}"
             anchor = findings_anchor(item_id)
+            trust = base_state(state)
+            if trust is not None and item_id in trust.replaced:
+                anchor = OVERRIDES_ANCHOR
         else:
             evaluation = state.evaluation
             text = evaluation.status_line()

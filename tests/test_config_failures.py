@@ -88,7 +88,7 @@ def test_settings_that_clash_or_are_misspelt_warn_at_their_line(tmp_path):
         "SRC/conf.py:5: WARNING: sm_guidence is not a setting of sphinxcontrib-"
         "sociallpolicy and is ignored; did you mean sm_guidance? the settings are "
         "sm_guidance, sm_disable, sm_platforms, sm_country, sm_today, sm_fail_on, "
-        "sm_reports [sm.config]",
+        "sm_base, sm_reports [sm.config]",
         "SRC/conf.py:4: WARNING: needs_types already declares 'sm-tool'; remove it from "
         "needs_types: sphinxcontrib-sociallpolicy provides this type [sm.config]",
         "SRC/conf.py:9: WARNING: sm_guidance names packs/missing.yaml: the guidance pack "

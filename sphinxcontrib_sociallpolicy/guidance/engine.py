@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -483,6 +483,7 @@ def evaluate(
     disabled: Iterable[str] = frozenset(),
     local: bool = True,
     fail_on: str = "must",
+    replaced: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """Check ``policy`` against ``requirements`` (see the module docstring).
 
@@ -494,6 +495,9 @@ def evaluate(
     :param disabled: rule IDs switched off (``sm_disable``).
     :param local: also check the policy's ``sm-requirement`` items.
     :param fail_on: the lowest severity that fails (``sm_fail_on``).
+    :param replaced: items of a trust base replaced by a school's own item (base
+        item ID -> replacement ID): each counts for nothing, is checked on nothing
+        and has no findings of its own.
     """
     if isinstance(today, dt.datetime):  # a datetime does not compare with dates
         today = today.date()
@@ -507,7 +511,15 @@ def evaluate(
     known = frozenset(r.id for r in active if r.id not in _ENGINE_IDS)
     # the engine's item rules cannot be switched off (see ITEM_RULES)
     disabled = frozenset(disabled) - frozenset(ITEM_RULES)
-    ctx = Context(policy, catalogue, country=country, today=today, known_rules=known)
+    replaced = dict(replaced or {})
+    ctx = Context(
+        policy,
+        catalogue,
+        country=country,
+        today=today,
+        known_rules=known,
+        replaced=replaced,
+    )
 
     # (requirement index, item, ok or None for not applicable, evidence)
     raw: list[tuple[int, Item, bool | None, tuple[str, ...]]] = []
@@ -524,6 +536,7 @@ def evaluate(
             source=item.source,
             line=item.line,
             status="disabled" if rule in disabled else "open",
+            origin=item.origin,
         )
         findings.append(finding)
         by_key[(rule, item.id)] = finding
@@ -558,6 +571,8 @@ def evaluate(
 
     # the engine's own findings on items: drafts, and what lacks substance
     for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
+        if item.id in replaced:
+            continue  # replaced: it counts for nothing, as the school decided
         if item.draft:
             add(
                 DRAFT_RULE,

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -396,8 +396,12 @@ class Context:
         country: str,
         today: dt.date,
         known_rules: frozenset[str] = frozenset(),
+        replaced: Mapping[str, str] | None = None,
     ) -> None:
         self.policy = policy
+        #: base items a school replaced (``:replaces:``) -> the replacement's ID:
+        #: they count for nothing and are checked on nothing
+        self.replaced: Mapping[str, str] = replaced or {}
         self.catalogue = catalogue
         # a date (a datetime does not compare with the dates of items)
         self.today: dt.date = today.date() if isinstance(today, dt.datetime) else today
@@ -444,7 +448,10 @@ class Context:
         for ``policy`` the stand-in when the project has no sm-policy."""
         if kind == "policy":
             return [self.policy_item]
-        return self._by_kind.get(kind, [])
+        found = self._by_kind.get(kind, [])
+        if self.replaced:
+            found = [i for i in found if i.id not in self.replaced]
+        return found
 
     def all_linked(self, kind: str, link: str) -> list[Item]:
         """Items of ``kind`` whose ``link`` option is written ``all``."""
@@ -496,6 +503,12 @@ class Context:
         """Whether a linked ``item`` counts towards the current rule: adopted, and
         (a control or document) with substance. When it does not, say why in
         :attr:`notes`, and remember the rule it was meant to meet."""
+        if item.id in self.replaced:
+            self.notes.append(
+                f"{item.id} was not counted: this school replaced it with "
+                f"{self.replaced[item.id]}."
+            )
+            return False
         if item.draft:
             self.notes.append(
                 f"{item.id} was not counted: it is a draft, not yet adopted by the school."

@@ -9,12 +9,13 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
 
+from ..base import BaseState, base_state
 from ..config import get_config
 from ..model import Finding
 from ..project import ProjectState, note_doc, section_of
 from ..render import Cell, inline_markup, make_table, ref
 from ..schema import SEVERITIES
-from ..status import COMPLIANCE_ANCHOR, findings_anchor
+from ..status import COMPLIANCE_ANCHOR, OVERRIDES_ANCHOR, findings_anchor
 from . import Registration, TableDirective, sm_table, status_cell
 
 
@@ -50,6 +51,103 @@ def where_nodes(app: Sphinx, fromdoc: str, finding: Finding) -> list[nodes.Node]
         return [make_refnode(app.builder, fromdoc, finding.docname, anchor, text)]
     except Exception:  # noqa: BLE001 - a builder that cannot link: the words
         return [text]
+
+
+def _anchor(node: nodes.Element, document: nodes.document, anchor: str) -> None:
+    if anchor not in document.ids:
+        node["ids"].append(anchor)
+        document.ids[anchor] = node
+
+
+def _doc_link(app: Sphinx, fromdoc: str, docname: str) -> nodes.Node:
+    title = app.env.titles.get(docname)
+    words = title.astext() if title is not None else docname
+    text = nodes.inline(words, words)
+    try:
+        return make_refnode(app.builder, fromdoc, docname, "", text)
+    except Exception:  # noqa: BLE001 - a builder that cannot link: the words
+        return text
+
+
+def base_nodes(
+    app: Sphinx, trust: BaseState, document: nodes.document, docname: str
+) -> list[nodes.Node]:
+    """The trust base: its name, its shared chapters (where each is included, or
+    that it is not) and every override of a base item, with its reason."""
+    base = trust.base
+    intro = nodes.paragraph(classes=["sm-base"])
+    intro += nodes.strong("Trust base", "Trust base")
+    intro += nodes.Text(
+        f": this policy builds on the base of {base.name}. Its requirements apply "
+        "and cannot be switched off; its shared chapters hold safeguards and "
+        "documents for every school."
+    )
+    out: list[nodes.Node] = [intro]
+    if base.chapters:
+        chapters = nodes.bullet_list(classes=["sm-base-chapters"])
+        for chapter in base.chapters:
+            entry = nodes.paragraph()
+            entry += nodes.Text("Shared chapter ")
+            entry += nodes.literal(chapter, chapter)
+            pages = trust.included.get(chapter)
+            if pages:
+                entry += nodes.Text(": included in ")
+                for index, page in enumerate(pages):
+                    if index:
+                        entry += nodes.Text(", ")
+                    entry += _doc_link(app, docname, page)
+                entry += nodes.Text(".")
+            else:
+                missing = (
+                    "not included in this policy: its safeguards and documents are missing"
+                )
+                entry += nodes.Text(": ")
+                entry += nodes.strong(missing, missing, classes=["sm-base-missing"])
+                entry += nodes.Text(
+                    f". Include it with the directive sm-base-chapter {chapter}."
+                )
+            chapters += nodes.list_item("", entry)
+        out.append(chapters)
+    if not trust.overrides:
+        none = nodes.paragraph(
+            text="Overrides: no item of the trust base is replaced by this school.",
+            classes=["sm-overrides-none"],
+        )
+        _anchor(none, document, OVERRIDES_ANCHOR)
+        out.append(none)
+        return out
+    rows: list[list[Cell]] = []
+    for override in trust.overrides:
+        reason: list[nodes.Node] = (
+            [nodes.Text(override.reason)]
+            if override.reason
+            else [nodes.emphasis("no reason given", "no reason given")]
+        )
+        where = Finding(
+            rule="",
+            severity="",
+            item=override.replacement,
+            message="",
+            docname=override.docname,
+        )
+        rows.append(
+            [
+                [ref(override.replaced), nodes.Text(f" {override.replaced_title}")],
+                [ref(override.replacement), nodes.Text(f" {override.replacement_title}")],
+                reason,
+                where_nodes(app, docname, where),
+            ]
+        )
+    table = make_table(
+        ["Base item", "Replaced by", "Reason", "Where"],
+        rows,
+        widths=[26, 26, 32, 16],
+        title="Overrides of the trust base",
+        classes=["sm-table", "sm-overrides"],
+    )
+    _anchor(table, document, OVERRIDES_ANCHOR)
+    out.append(table)
+    return out
 
 
 def _sort(f: Finding) -> tuple[int, str, str, int]:
@@ -98,6 +196,9 @@ def build(
         + "."
     )
     out.append(nodes.paragraph(text=checked))
+    trust = base_state(state)
+    if trust is not None:
+        out.extend(base_nodes(app, trust, document, docname))
 
     if evaluation.news:
         approved = (
