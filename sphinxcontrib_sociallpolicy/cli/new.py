@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +38,7 @@ from . import EXIT_OK, UsageError
 from .wizard import answers as A
 from .wizard.answers import Adoption, AnswerError, Answers, ToolAnswers
 from .wizard.derive import Item, Plan, default_audience, default_purpose, make_plan
-from .wizard.project import project_files
+from .wizard.project import BaseLink, project_files
 
 #: flag -> (answers key, validator); people and training are nested keys
 TOP_FLAGS: dict[str, tuple[str, Callable[[Any], Any]]] = {
@@ -108,6 +109,13 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("dir", metavar="DIR", help="the folder to write the project in")
     parser.add_argument(
         "--answers", metavar="FILE", help="a YAML answers file (see the documentation)"
+    )
+    parser.add_argument(
+        "--base",
+        metavar="DIR",
+        help="the trust's or local authority's base folder (with base.yaml): its "
+        "default answers are used where the school's answers and flags give none; "
+        "conf.py names the base (sm_base) and a chapter includes its shared chapters",
     )
     parser.add_argument(
         "--no-input",
@@ -384,9 +392,7 @@ def _reason(error: AnswerError, value: str) -> str:
 
 
 def _pick_platforms(prompter: Prompter, country: str) -> list[ToolAnswers]:
-    from ..guidance import load_catalogue
-
-    platforms = list(load_catalogue())
+    platforms = list(A.wizard_catalogue())
     prompter.say("Platforms in the catalogue (minimum age in " + country + "):")
     for number, platform in enumerate(platforms, 1):
         age = platform.min_age(country, on=build_date())
@@ -464,9 +470,7 @@ def interview(answers: Answers, prompter: Prompter) -> None:
                 answers.training[key] = value
     if not answers.tools:
         answers.tools = _pick_platforms(prompter, answers.country or "GB")
-    from ..guidance import load_catalogue
-
-    catalogue = load_catalogue()
+    catalogue = A.wizard_catalogue()
     head = answers.people.get("headteacher")
     for tool in answers.tools:
         platform = catalogue.get(tool.platform)
@@ -833,7 +837,27 @@ def run(
     stdout = stdout if stdout is not None else sys.stdout
     target = Path(args.dir)
     check_target(target, args.force)
+    base: BaseLink | None = None
+    defaults = Answers()
+    platforms: list[Path] = []
+    if getattr(args, "base", None):
+        base, defaults, platforms = read_base_defaults(Path(args.base), target)
+    # a base's catalogue files: its platforms are known to the answers and the plan
+    with A.using_catalogue(platforms):
+        return _run(args, target, base, defaults, stdin, stdout)
+
+
+def _run(
+    args: argparse.Namespace,
+    target: Path,
+    base: BaseLink | None,
+    defaults: Answers,
+    stdin: TextIO,
+    stdout: TextIO,
+) -> int:
     answers = load_answers_file(args.answers) if args.answers else Answers()
+    if base is not None:
+        answers = A.merge_answers(defaults, answers)
     apply_flags(answers, args)
     prompter = None
     # questions go to a terminal; answers piped on standard input (one a line) are
@@ -854,7 +878,7 @@ def run(
     plan = make_plan(answers)
     if prompter is not None and answers.adopt is None:
         review(plan, prompter)
-    files = project_files(plan)
+    files = project_files(plan, base)
     check_target(target, args.force)  # the folder may have changed while asking
     write_files(target, files, args.force)
     print(
@@ -867,6 +891,42 @@ def run(
         file=stdout,
     )
     return EXIT_OK
+
+
+#: what a shared chapter's path may hold, to be written as a directive's argument
+SAFE_CHAPTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+
+
+def read_base_defaults(folder: Path, target: Path) -> tuple[BaseLink, Answers, list[Path]]:
+    """The base in ``folder`` (as the new project will name it), its default
+    answers and its catalogue files; a base that cannot be used is a UsageError
+    naming the file and line."""
+    from ..trustbase import BaseError, load_base
+
+    errors: list[BaseError] = []
+    base = load_base(folder, errors)
+    if errors or base is None:
+        problem = errors[0] if errors else BaseError(str(folder), None, "no base")
+        raise UsageError(f"--base {folder}: {problem}")
+    for chapter in base.chapters:
+        if not SAFE_CHAPTER.fullmatch(chapter):
+            raise UsageError(
+                f"--base {folder}: {base.manifest}:{base.chapters[chapter]}: the chapter "
+                f"{chapter!r} has characters the wizard does not write into a page; "
+                "name it with letters, digits, '.', '-', '_' and '/'"
+            )
+    with A.using_catalogue(list(base.platforms)):
+        defaults = load_answers_file(str(base.answers)) if base.answers else Answers()
+    try:
+        relative = os.path.relpath(folder.resolve(), target.resolve())
+    except ValueError:  # another drive (Windows): the absolute path
+        relative = str(folder.resolve())
+    link = BaseLink(
+        name=base.name,
+        path=Path(relative).as_posix(),
+        chapters=tuple(base.chapters),
+    )
+    return link, defaults, list(base.platforms)
 
 
 def report_suggestions(plan: Plan, stdout: TextIO) -> None:

@@ -13,6 +13,7 @@ read as an option).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -153,6 +154,42 @@ class Answers:
     adopt: Adoption | None = None
     #: top-level keys given (by the file or flags), so prompts ask only the rest
     given: set[str] = field(default_factory=set)
+
+
+#: answers key -> the :class:`Answers` attribute that holds it
+KEY_ATTRIBUTES = {
+    "school": "school",
+    "phase": "phase",
+    "pupil-ages": "pupil_ages",
+    "country": "country",
+    "email-domains": "email_domains",
+    "guidance": "guidance",
+    "people": "people",
+    "approved-on": "approved_on",
+    "review-cycle": "review_cycle",
+    "training": "training",
+    "last-done": "last_done",
+    "tools": "tools",
+    "adopt-suggestions": "adopt",
+}
+#: the keys whose answers are mappings, merged key by key
+MERGED_KEYS = ("people", "training", "last-done")
+
+
+def merge_answers(defaults: Answers, own: Answers) -> Answers:
+    """A school's answers over a base's default answers (``new --base``): each key
+    the school answers wins; ``people``, ``training`` and ``last-done`` are merged
+    name by name (the school's names win)."""
+    out = copy.deepcopy(defaults)
+    for key in own.given | {k for k in MERGED_KEYS if getattr(own, KEY_ATTRIBUTES[k])}:
+        attribute = KEY_ATTRIBUTES[key]
+        value = copy.deepcopy(getattr(own, attribute))
+        if key in MERGED_KEYS:
+            getattr(out, attribute).update(value)
+        else:
+            setattr(out, attribute, value)
+    out.given = defaults.given | own.given
+    return out
 
 
 # --- validators: value -> normalised value, or AnswerError ------------------------
@@ -393,11 +430,33 @@ def guidance_list(value: Any) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def platform_id(value: Any) -> str:
+#: catalogue files the wizard reads after the built-in catalogue (a trust base's,
+#: with ``new --base``): see :func:`using_catalogue`
+_EXTRA_CATALOGUE: list[Any] = []
+
+
+def wizard_catalogue() -> Any:
+    """The platform catalogue the wizard's answers are checked against: the built-in
+    one, and a trust base's catalogue files while :func:`using_catalogue` is on."""
     from ...guidance import load_catalogue
 
+    return load_catalogue(list(_EXTRA_CATALOGUE))
+
+
+@contextmanager
+def using_catalogue(paths: list[Any]) -> Iterator[None]:
+    """Check and plan with the built-in catalogue plus ``paths``."""
+    saved = list(_EXTRA_CATALOGUE)
+    _EXTRA_CATALOGUE[:] = [*saved, *paths]
+    try:
+        yield
+    finally:
+        _EXTRA_CATALOGUE[:] = saved
+
+
+def platform_id(value: Any) -> str:
     out = text(value).lower()
-    catalogue = load_catalogue()
+    catalogue = wizard_catalogue()
     found = catalogue.get(out)  # an ID, or a common name (twitter for x)
     if found is None:
         known = sorted(p.id for p in catalogue)
@@ -561,9 +620,8 @@ def account_of(platform: str) -> Callable[[Any], str]:
     """The validator of a tool's ``account`` on ``platform``: one of the kinds of
     account the platform offers, where the catalogue records them (as the build
     checks ``:account:``)."""
-    from ...guidance import load_catalogue
 
-    found = load_catalogue().get(platform)
+    found = wizard_catalogue().get(platform)
     offered = tuple(found.accounts) if found is not None else ()
 
     def check(value: Any) -> str:

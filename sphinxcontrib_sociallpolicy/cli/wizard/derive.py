@@ -65,7 +65,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...config import build_date
-from ...guidance import Catalogue, Platform, load_catalogue, requirements_of, resolve_packs
+from ...guidance import Catalogue, Platform, requirements_of, resolve_packs
 from ...guidance.errors import PackError
 from ...schema import TOOL
 from .answers import (
@@ -1288,7 +1288,9 @@ def missing_facts(
 
 
 def make_plan(answers: Answers) -> Plan:
-    catalogue = load_catalogue()
+    from .answers import wizard_catalogue
+
+    catalogue = wizard_catalogue()
     guidance = answers.guidance or list(DEFAULT_GUIDANCE)
     requirements = active_requirements(guidance)
     used: set[str] = set()

@@ -12,12 +12,23 @@ the README.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from docutils.utils import column_width
 
 from ... import __version__ as _version
 from .derive import CHAPTERS, Item, Plan, ToolPlan, youngest
-from .rst import bullets, directive, escape, heading, list_table, literal, paragraph
+from .rst import (
+    bullets,
+    directive,
+    escape,
+    heading,
+    list_table,
+    literal,
+    paragraph,
+)
 
-__all__ = ["CHAPTERS", "project_files"]
+__all__ = ["CHAPTERS", "BaseLink", "project_files"]
 ROLE_ROWS = (
     ("headteacher", "Headteacher", "Approves each tool before it is used; leads the SLT."),
     (
@@ -84,7 +95,37 @@ def _person(plan: Plan, key: str) -> str:
     return escape(name, start=True) if name else NOT_GIVEN
 
 
-def conf_py(plan: Plan) -> str:
+@dataclass(frozen=True)
+class BaseLink:
+    """The trust base a new project builds on (``new --base``)."""
+
+    name: str
+    #: the base folder relative to the project (``/`` separated)
+    path: str
+    #: the base's shared chapters (paths in the base folder)
+    chapters: tuple[str, ...]
+
+
+#: the chapter of a project on a trust base that includes the base's chapters
+BASE_CHAPTER = "trust-base"
+
+
+def conf_py(plan: Plan, base: BaseLink | None = None) -> str:
+    """conf.py; with ``base``, it names the trust base (``sm_base``)."""
+    text = _conf_py(plan)
+    if base is None:
+        return text
+    lines = [
+        "# the trust or local-authority base this policy builds on: its packs,",
+        "# platforms and shared chapters apply, and its requirements cannot be",
+        "# switched off (see its base.yaml)",
+        f"sm_base = {base.path!r}",
+    ]
+    marker = "# the guidance packs the policy is checked against\n"
+    return text.replace(marker, "\n".join(lines) + "\n" + marker, 1)
+
+
+def _conf_py(plan: Plan) -> str:
     project = f"{plan.school} social media policy"
     return "\n".join(
         [
@@ -122,7 +163,24 @@ def conf_py(plan: Plan) -> str:
     )
 
 
-def index_rst(plan: Plan) -> list[str]:
+def base_rst(base: BaseLink) -> list[str]:
+    """The chapter that includes the trust base's shared chapters (their titles
+    are its sections)."""
+    title = escape(f"{base.name}: shared arrangements", start=True)
+    rule = "*" * max(column_width(title), 3)
+    out = [rule, title, rule, ""]
+    out += paragraph(
+        f"These sections are shared by every school of {escape(base.name)} and read "
+        f"from its base ({literal('sm_base')} in conf.py). To replace one of their "
+        f"items, write the school's own item with {literal(':replaces:')} and "
+        f"{literal(':override-reason:')}: the compliance summary lists it."
+    )
+    for chapter in base.chapters:
+        out += [f".. sm-base-chapter:: {chapter}", ""]
+    return out
+
+
+def index_rst(plan: Plan, base: BaseLink | None = None) -> list[str]:
     a = plan.answers
     school = plan.school
     options: dict[str, str] = {"id": "POLICY", "school": school, "country": plan.country}
@@ -188,13 +246,16 @@ def index_rst(plan: Plan) -> list[str]:
             body += bullets(escape(d.draft_line(), start=True) for d in drafts)
         body += paragraph("Remove this note once everything in it is supplied.")
         out += ["   " + line if line else "" for line in body]
+    chapters = [name for name, _ in CHAPTERS]
+    if base is not None:  # the trust's shared chapters, after the introduction
+        chapters.insert(chapters.index("introduction") + 1, BASE_CHAPTER)
     out += [
         ".. toctree::",
         "   :caption: Contents",
         "   :maxdepth: 2",
         "   :numbered:",
         "",
-        *[f"   {name}" for name, _ in CHAPTERS],
+        *[f"   {name}" for name in chapters],
         "",
     ]
     return out
@@ -672,8 +733,9 @@ jobs:
 """
 
 
-def project_files(plan: Plan) -> dict[str, str]:
-    """Every file of the project, by path relative to its folder."""
+def project_files(plan: Plan, base: BaseLink | None = None) -> dict[str, str]:
+    """Every file of the project, by path relative to its folder; with ``base``,
+    conf.py names the trust base and a chapter includes its shared chapters."""
     chapters = {
         "introduction": introduction_rst,
         "roles": roles_rst,
@@ -687,7 +749,9 @@ def project_files(plan: Plan) -> dict[str, str]:
         "registers": registers_rst,
         "guidance": guidance_rst,
     }
-    files = {"conf.py": conf_py(plan), "index.rst": _text(index_rst(plan))}
+    files = {"conf.py": conf_py(plan, base), "index.rst": _text(index_rst(plan, base))}
+    if base is not None:
+        files[f"{BASE_CHAPTER}.rst"] = _text(base_rst(base))
     for name, _title in CHAPTERS:
         files[f"{name}.rst"] = _text(chapters[name](plan))
     files["README.md"] = readme(plan)
