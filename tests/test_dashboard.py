@@ -390,7 +390,7 @@ def test_one_row_per_school(page):
             "1 (1 expired)",
             "2 oldest due 2026-09-01",
             "1",
-            "1: FM_REVIEW added",
+            "1 (1 added)",
             "none",
             "not linked (not a relative path): javascript:alert(1)",
         ],
@@ -570,6 +570,20 @@ def test_a_window_with_nothing_due_says_so():
     text = render(portfolio)
     assert text.count("<p>Nothing falls due.</p>") == 2
     assert "<p>Nothing is overdue.</p>" in text
+
+
+def test_guidance_changed_since_approval(page):
+    text, parsed = page
+    assert '<h3 id="changed-school-2">' in text
+    assert parsed.lists["sm-changed"] == [
+        "Filtering and monitoring are reviewed every year (FM_REVIEW, must): added on "
+        "2026-10-01"
+    ]
+    assert (
+        '<a href="#changed-school-2" aria-label="1 requirement added or changed at '
+        '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;">1</a> (1 added)'
+        in text
+    )
 
 
 def test_input_errors_name_the_school_and_file_and_line(page):

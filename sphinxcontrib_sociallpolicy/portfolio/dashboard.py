@@ -14,6 +14,7 @@ authority.
   requirement x school grid in its own scrolling box, with the requirements most
   schools have open first;
 - what is overdue, and what falls due in the next 30, 60 and 90 days;
+- each school's requirements added or changed in its guidance since its approval;
 - each school's input errors, at ``project/file:line``.
 
 Everything the page shows is worked out here, into plain values; the template
@@ -100,6 +101,10 @@ def view(portfolio: Mapping[str, Any]) -> dict[str, Any]:
     )
     schools = [school_view(n, s) for n, s in enumerate(raw_schools, 1)]
     requirements = requirements_view(portfolio.get("requirements") or [], schools)
+    titles = {r["id"]: r["title"] for r in requirements}
+    for school in schools:
+        for change in school["changed"]:
+            change["title"] = titles.get(change["rule"], "")
     total = len(schools)
     counts = {
         status: sum(1 for s in schools if s["status"] == status) for status in STATUS_ORDER
@@ -126,6 +131,7 @@ def view(portfolio: Mapping[str, Any]) -> dict[str, Any]:
         "grid_prints": total <= PRINT_GRID_MAX,
         "overdue": overdue_view(schools),
         "due": due_view(schools, checked_on),
+        "changed": [s for s in schools if s["changed"]],
         "errors": [s for s in schools if s["input_errors"]],
     }
 
@@ -140,6 +146,16 @@ def school_view(number: int, school: Mapping[str, Any]) -> dict[str, Any]:
     upcoming = [w for w in waivers if w.get("expires") and not w.get("expired")]
     expired = sum(1 for w in waivers if w.get("expired"))
     html = school.get("html")
+    changed = [
+        {
+            "rule": str(c.get("rule") or ""),
+            "severity": str(c.get("severity") or ""),
+            "kind": str(c.get("kind") or ""),
+            "on": str(c.get("on") or ""),
+            "title": "",
+        }
+        for c in school.get("guidance_changed") or []
+    ]
     errors = [
         {
             "where": where(project, str(e.get("path") or ""), int(e.get("line") or 0)),
@@ -165,10 +181,12 @@ def school_view(number: int, school: Mapping[str, Any]) -> dict[str, Any]:
         "overdue": list(school.get("overdue") or []),
         "due": list(school.get("due") or []),
         "drafts": len(school.get("drafts") or []),
-        "changed": [
-            {"rule": str(c.get("rule") or ""), "kind": str(c.get("kind") or "")}
-            for c in school.get("guidance_changed") or []
-        ],
+        "changed": changed,
+        "changed_words": ", ".join(
+            f"{n} {kind}"
+            for kind in ("added", "changed")
+            if (n := sum(1 for c in changed if c["kind"] == kind))
+        ),
         "input_errors": errors,
         "results": dict(school.get("results") or {}),
         "link": policy_link(html),
