@@ -1,4 +1,5 @@
-"""The ``sociallpolicy`` command: ``new``, ``check``, ``guidance``, ``platforms``.
+"""The ``sociallpolicy`` command: ``new``, ``check``, ``guidance``, ``platforms``,
+``portfolio``.
 
 ``main(argv) -> int`` is what the console script calls and what the tests call
 in-process. Exit codes (SPEC section 6): 0 no open finding at or above
@@ -36,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import check, listing, new
+    from . import check, listing, new, portfolio
 
     parser = _Parser(
         prog="sociallpolicy",
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_parser(commands)
     check.add_parser(commands)
     listing.add_parsers(commands)
+    portfolio.add_parser(commands)
     return parser
 
 

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -197,10 +198,21 @@ def _collector_class() -> Any:
 
 
 def build(
-    srcdir: Path, fail_on: str | None, verbose: bool
+    srcdir: Path,
+    fail_on: str | None,
+    verbose: bool,
+    *,
+    builder: str = "dummy",
+    outdir: Path | None = None,
+    inspect: Callable[[Any], None] | None = None,
 ) -> tuple[Any, list[Problem], Any]:
     """Build ``srcdir`` with the dummy builder; returns (state, the warnings that
-    are not findings, config)."""
+    are not findings, config).
+
+    ``builder`` and ``outdir`` build something else into a folder that is kept
+    (``sociallpolicy portfolio`` builds each school's HTML and its findings in one
+    build); ``inspect`` is called with the Sphinx application after the build (the
+    portfolio reads the files the build depended on)."""
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -219,9 +231,9 @@ def build(
                 app = Sphinx(
                     srcdir,
                     srcdir,
-                    Path(tmp) / "out",
+                    outdir if outdir is not None else Path(tmp) / "out",
                     Path(tmp) / "doctrees",
-                    "dummy",
+                    builder,
                     confoverrides=overrides,
                     status=sys.stderr if verbose else None,
                     warning=warnings,
@@ -238,6 +250,8 @@ def build(
                 finally:
                     sphinx_logger.removeHandler(collector)
                 state = get_state(app)
+                if inspect is not None:
+                    inspect(app)
                 return state, list(collector.records), get_config(app)
         except SphinxError as error:
             raise UsageError(

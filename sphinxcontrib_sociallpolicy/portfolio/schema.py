@@ -53,9 +53,16 @@ class Dated(TypedDict):
     waiver's expiry."""
 
     item: str  # item ID
-    what: str  # in words: "policy review", "staff training", "waiver expires" ...
-    due: str  # date
-    days: int  # from the check date; negative when overdue
+    title: str  # the item's title ("Parents' Facebook group")
+    #: in words: "policy review", "tool review", "document review", "waiver
+    #: expiry", or a repeated safeguard's kind ("staff training", "pupil training",
+    #: "parent awareness", "follower audit", "access review", "image audit",
+    #: "filtering and monitoring review", "safeguard" for other kinds)
+    what: str
+    #: date: a review's or a waiver's date as written; for a repeated safeguard,
+    #: :last-done: + its :frequency: (schema.FREQUENCY_DAYS: annual 366 days ...)
+    due: str
+    days: int  # from the school's check date; negative when overdue
 
 
 class Draft(TypedDict):
@@ -77,8 +84,11 @@ class InputError(TypedDict):
     path: str  # relative to the school's project folder, or "" when no file
     line: int  # 0 when no line
     message: str
-    kind: str  # the warning subtype (option, link, guidance, config, duplicate) or
-    # "build" when the project does not build at all
+    #: the warning subtype (option, link, guidance, config, duplicate); Sphinx's
+    #: own warning type for its warnings ("toc.not_included", or "sphinx" when it
+    #: has none); "build" when the project does not build at all (a conf.py that
+    #: raises: path and line are where it raised) or the folder is no project
+    kind: str
 
 
 class School(TypedDict):
