@@ -714,6 +714,7 @@ def test_300_schools_render_in_well_under_a_second():
     assert all(len(row) == 301 for row in parsed.rows("sm-grid"))
     # too wide for paper: printed, the page says where the results are instead
     assert "sm-grid-wide" in text and 'class="sm-print-only"' in text
+    assert "sm-long-box" in text
 
 
 # --- in the browser ----------------------------------------------------------------
@@ -777,7 +778,11 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     """The three schools' dashboard and the 300 schools', written as the portfolio
     command writes them (``index.html`` in the output folder)."""
     out = {}
-    for name, portfolio in (("three", PORTFOLIO), ("300", generated(300))):
+    for name, portfolio in (
+        ("three", PORTFOLIO),
+        ("thirty", generated(30)),
+        ("300", generated(300)),
+    ):
         folder = tmp_path_factory.mktemp(f"dashboard-{name}")
         (folder / "index.html").write_text(
             render(copy.deepcopy(portfolio)), encoding="utf-8"
@@ -817,6 +822,32 @@ def test_the_dashboard_reads_well(width: int, pages, chromium):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("width", WIDTHS)
+def test_thirty_schools_read_well(width: int, pages, chromium):
+    """A trust's 30 schools: the list of schools in its own scrolling box, its
+    header row in view; nothing outside its cell, no word broken, no serious or
+    critical axe-core problem."""
+    set_width(chromium, width)
+    load(chromium, pages["thirty"])
+    report = chromium.execute_script(CHECK_PAGE, "main", width < 600)
+    assert report.pop("tables")["sm-schools"] == 30
+    report.pop("card")
+    report.update(chromium.execute_script(CHECK_DASHBOARD, width < 600))
+    box = chromium.execute_script(
+        "const b = document.querySelector('.sm-long-box');"
+        "return [b.getBoundingClientRect().height, innerHeight,"
+        " b.scrollHeight > b.clientHeight];"
+    )
+    screenshot(chromium, SHOTS / f"dashboard-30-{width}.png", height=3000)
+    problems = {k: v for k, v in report.items() if v}
+    if box[0] > box[1] or not box[2]:
+        problems["schools box"] = box
+    if violations := axe_violations(chromium, "html"):
+        problems["axe"] = describe(violations)
+    assert problems == {}, problems
+
+
+@pytest.mark.slow
 def test_the_dashboard_prints_on_a4(pages, chromium):
     """On a page as wide as A4 portrait every table, the grid too, fits (paper
     does not scroll), header rows repeat and no row is cut."""
@@ -846,3 +877,8 @@ def test_300_schools_stay_usable(width: int, pages, chromium):
     assert grid["req_left"] == 0, grid  # the requirements stay at the left
     report = chromium.execute_script(CHECK_DASHBOARD, width < 600)
     assert report == {"page_wide": [], "card": [], "region": []}, report
+    # the list of schools, too, stays in its own box
+    assert chromium.execute_script(
+        "return document.querySelector('.sm-long-box').getBoundingClientRect().height"
+        " <= innerHeight"
+    )

@@ -66,6 +66,10 @@ NOT_CHECKED = ("not checked", "off")
 #: the sentences (which name the schools) instead
 PRINT_GRID_MAX = 8
 
+#: above this many schools their list has its own scrolling box (its header row in
+#: view), so that the parts after it are not thousands of pixels down the page
+LONG_LIST = 25
+
 #: a URL scheme (``javascript:``, ``https:``, ``c:`` ...) at the start of a link
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -129,6 +133,7 @@ def view(portfolio: Mapping[str, Any]) -> dict[str, Any]:
         "open_requirements": [r for r in requirements if r["open"]],
         "closed_requirements": sum(1 for r in requirements if not r["open"]),
         "grid_prints": total <= PRINT_GRID_MAX,
+        "long_list": total > LONG_LIST,
         "overdue": overdue_view(schools),
         "due": due_view(schools, checked_on),
         "changed": [s for s in schools if s["changed"]],
