@@ -21,8 +21,8 @@ DEFAULT_OUTPUT = "portfolio"
 
 USAGE = (
     "sociallpolicy portfolio DIR... [-j N] [--output DIR] [--shard K/N] "
-    "[--format {text,json,csv}] [--cache DIR] [--no-cache] [--no-html]\n"
-    "       sociallpolicy portfolio merge FILE... --output DIR [--format {text,json,csv}]"
+    "[--format {text,json,csv}] [--cache DIR] [--no-cache] [--no-html]"
+    "\n   or: sociallpolicy portfolio merge FILE... --output DIR [--format {text,json,csv}]"
 )
 
 
