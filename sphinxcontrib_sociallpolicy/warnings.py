@@ -44,7 +44,8 @@ _HELP = {
         "warning names them; a date outside the years 1900 to 2199; a title "
         "longer than 120 characters (the PDF's tables and headings show it "
         "shortened); and, in a PDF build with pdflatex, characters it cannot show "
-        "(emoji, Chinese, Arabic ...), which the PDF shows as [U+...]."
+        "(emoji, Chinese, Arabic ...), which the PDF shows as [U+...]. Also an override "
+        "of a trust-base item (``:replaces:``) without ``:override-reason:``."
     ),
     SmWarning.LINK: (
         "A link option (``:applies-to:``, ``:satisfies:``, ``:affects:``, "
@@ -52,7 +53,9 @@ _HELP = {
         "exist, or one of the wrong kind. Also a link anywhere in the policy to "
         "something other than a web address (http, https), an email address (mailto), "
         "a phone number (tel) or a page of the site, such as a ``javascript:`` link: "
-        "it is shown as text and links nowhere."
+        "it is shown as text and links nowhere. Also a ``:replaces:`` that names no "
+        "item of the trust base (``sm_base``), an item of another kind, or a base "
+        "item another item already replaces."
     ),
     SmWarning.GUIDANCE: (
         "A guidance pack file cannot be read: the warning is at the file and line, "
@@ -66,13 +69,18 @@ _HELP = {
         "with the setting it probably means), a clash with the project's own "
         "sphinx-needs settings, ``sm_disable`` naming a rule that cannot be switched off "
         "(``DRAFT_PENDING``, ``CTRL_NO_SUBSTANCE``), and a platform catalogue file in "
-        "``sm_platforms`` that cannot be read (at its file and line). The warning is at "
+        "``sm_platforms`` that cannot be read (at its file and line). With a trust "
+        "base (``sm_base``): a ``base.yaml`` that cannot be used (at its file and "
+        "line), ``sm_disable`` naming a requirement of the base (it still applies), "
+        "a shared chapter no page includes, and ``sm-base-chapter`` naming a file "
+        "the base does not have. The warning is at "
         "the setting's line in conf.py; a value given with ``-D`` on the command line "
         "has no file, and the message says so."
     ),
     SmWarning.DUPLICATE: (
         "Something that must be unique is not: a second ``sm-policy``, a second "
-        "``sm-guidance``, or two items with the same ID."
+        "``sm-guidance``, two items with the same ID, or one shared chapter of the "
+        "trust base included twice on a page."
     ),
 }
 

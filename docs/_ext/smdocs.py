@@ -117,7 +117,15 @@ DIRECTIVE_HELP = {
     "sm-matrix": "Traceability: one row per requirement (packs and local), one column "
     "per tool; each cell met, finding, waived or not applicable, with coverage.",
     "sm-compliance": "The overall status, and the findings by severity and rule, each "
-    "linked to its item and its source file and line.",
+    "linked to its item and its source file and line. With a trust base "
+    "(sm_base), also the base, where each of its shared chapters is included (or "
+    "that it is not), and every override of a base item with its reason.",
+    "sm-base-chapter": "Includes a shared chapter of the trust base (sm_base), by its "
+    "path inside the base folder, e.g. shared/safeguards.rst: it reads as if it "
+    "were written here. Its items are the base's: a school cannot remove them, and "
+    "replaces one only with :replaces: and :override-reason: on its own item. An "
+    "edit to the chapter re-reads the page in every school. See the trust-base "
+    "how-to.",
 }
 
 #: the engine's own rules on items (``engine.ITEM_RULES``): title, what it asks,
