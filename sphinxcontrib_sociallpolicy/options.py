@@ -133,7 +133,9 @@ def parse_age_range(text: str) -> tuple[int, int]:
 
 def _parse_score(text: str, low: int, high: int, what: str) -> int:
     text = text.strip()
-    if not re.fullmatch(r"\d+", text):
+    # ASCII digits, a few of them: never more than int() converts (a 5,000-digit
+    # number), nor digits of other scripts
+    if not re.fullmatch(r"[0-9]{1,9}", text):
         raise OptionError(f"is not {what}")
     value = int(text)
     if not low <= value <= high:
