@@ -203,8 +203,11 @@ class SmConfig:
 def build_date() -> dt.date:
     """Today, or the date of ``SOURCE_DATE_EPOCH`` when it is set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    if epoch and re.fullmatch(r"[0-9]{1,12}", epoch.strip()):
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):  # beyond what the system dates
+            pass
     return dt.date.today()
 
 

@@ -16,7 +16,7 @@ from .schema import OptionSpec
 
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-AGE_RANGE_RE = re.compile(r"^(\d{1,2})\s*-\s*(\d{1,2})$")
+AGE_RANGE_RE = re.compile(r"^([0-9]{1,2})\s*-\s*([0-9]{1,2})$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$"

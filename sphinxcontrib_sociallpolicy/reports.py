@@ -33,10 +33,12 @@ FORMAT_VERSION = 2
 def generated_at() -> str:
     """The build time, UTC (``SOURCE_DATE_EPOCH`` honoured, for reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    else:
-        moment = dt.datetime.now(tz=dt.UTC)
+    moment = dt.datetime.now(tz=dt.UTC)
+    if epoch and re.fullmatch(r"[0-9]{1,12}", epoch.strip()):
+        try:
+            moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):  # beyond what the system dates
+            pass
     return moment.replace(microsecond=0).isoformat()
 
 

@@ -48,7 +48,7 @@ _TYPE_OF_OPTION = {
 }
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-INT_RE = re.compile(r"^\d+$")
+INT_RE = re.compile(r"^[0-9]{1,18}$")
 OPS = ("<=", ">=", "==", "!=", "<", ">")
 OP_FUNCS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
