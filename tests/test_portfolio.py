@@ -220,6 +220,32 @@ def test_cache_sees_a_change_outside_the_project(trust: Path, capsys):
     assert "1 checked, 0 from the cache." in run(capsys, *options)[1]
 
 
+def test_a_base_edit_rechecks_the_schools_on_that_base(trust: Path, capsys):
+    """Two schools made on the example trust base, and one without a base: an edit
+    of a base chapter checks again the two, and only them."""
+    shutil.copytree(ROOTS.parent.parent / "examples" / "trust-base", trust / "base")
+    (trust / "answers.yaml").write_text(
+        "school: Elm Primary School\nphase: primary\npupil-ages: 4-11\ntools:\n"
+        "  - platform: facebook\n    audience: [parents]\n"
+        "    purpose: [announcements]\n"
+    )
+    for name in ("elm", "yew"):
+        new = ["new", f"schools/{name}", "--base", "base", "--answers", "answers.yaml"]
+        assert main([*new, "--no-input"]) == 0
+    capsys.readouterr()
+    options = ["schools/elm", "schools/yew", "schools/pass", "--no-html", "--cache", "c"]
+    run(capsys, *options)
+    data = json.loads((trust / "portfolio" / "portfolio.json").read_text())
+    assert [s["base"] for s in data["schools"]] == ["../../base", None, "../../base"]
+    assert "0 checked, 3 from the cache." in run(capsys, *options)[1]
+    chapter = next((trust / "base" / "shared").glob("*.rst"))
+    chapter.write_text(chapter.read_text() + "\n")
+    lines = school_lines(run(capsys, *options)[1])
+    assert not lines["schools/elm"].endswith("(from the cache)")
+    assert not lines["schools/yew"].endswith("(from the cache)")
+    assert lines["schools/pass"].endswith("(from the cache)")
+
+
 def test_a_broken_school_does_not_stop_the_others(trust: Path, capsys):
     schools = trust / "schools"
     for name in ("raises", "exits", "ends-python"):
