@@ -92,11 +92,14 @@ class InputError(TypedDict):
 
 
 class School(TypedDict):
-    project: str  # the project folder, as given on the command line
+    #: the project folder as given on the command line, normalised with "/"; a
+    #: school found in a folder of projects is "folder/name"
+    project: str
     school: str | None  # :school: of the sm-policy (None when there is none)
     policy: str | None  # the sm-policy's ID
     status: SchoolStatus
-    checked_on: str  # the date the checks used
+    #: the date the school's checks used: its sm_today, else the run's date
+    checked_on: str
     fail_on: str
     approved_on: str | None
     next_review: str | None
@@ -117,10 +120,12 @@ class School(TypedDict):
     drafts: list[Draft]
     guidance_changed: list[Changed]
     input_errors: list[InputError]
-    #: the school's built policy (index.html), relative to the output folder, or
-    #: None when it was not built
+    #: the school's built policy, relative to the output folder
+    #: ("schools/<slug>/index.html"; slug from the project path), or None when it
+    #: was not built (--no-html, or a project that does not build)
     html: str | None
-    #: the content hash the cache keys this result by
+    #: the content hash the cache keys this result by (portfolio/cache.py); ""
+    #: for a school whose project did not build (never cached)
     key: str
 
 
@@ -136,6 +141,8 @@ class Summary(TypedDict):
     status: dict[str, int]  # {"pass": n, "findings": n, "error": n}
     open: dict[str, int]  # open findings by severity, over all schools
     #: per requirement: how many schools have it open, met, waived ...
+    #: (every rule a school has, with all five keys: open, waived, met, disabled,
+    #: not-applicable)
     requirements: dict[str, dict[str, int]]
 
 
@@ -143,7 +150,9 @@ class Portfolio(TypedDict):
     format: int  # FORMAT_VERSION
     generated: str  # date and time (SOURCE_DATE_EPOCH honoured)
     tool: str  # "sphinxcontrib-sociallpolicy 0.x"
-    checked_on: str  # the check date
+    #: the date of the run (SOURCE_DATE_EPOCH honoured); merge refuses files of
+    #: different dates
+    checked_on: str
     shard: str | None  # "K/N" for one shard's file; None for a whole (or merged) run
     exit: int
     summary: Summary
