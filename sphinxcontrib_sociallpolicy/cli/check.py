@@ -26,6 +26,7 @@ from typing import Any, TextIO
 from ..options import strip_controls
 from ..schema import SEVERITIES
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from .paths import nearest_existing, os_reason
 
 FORMATS = ("text", "json", "junit", "github")
 
@@ -284,10 +285,6 @@ def _rel(path: str, base: Path) -> str:
         return str(full)
 
 
-def _os_reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
-
-
 def check_output(path: Path) -> None:
     """Refuse, before the (slow) build, an ``--output`` that cannot be a file: a
     folder, or a path through a file, or in a folder that cannot be made. A folder
@@ -298,9 +295,7 @@ def check_output(path: Path) -> None:
                 f"--output {path} is a folder; give the name of a file in it, e.g. "
                 f"{path / 'report.txt'}"
             )
-        parent = path.parent
-        while not os.path.lexists(parent) and parent != parent.parent:
-            parent = parent.parent
+        parent = nearest_existing(path.parent)
         if not parent.is_dir():
             raise UsageError(
                 f"--output {path}: {parent} is a file, not a folder; choose another "
@@ -310,7 +305,7 @@ def check_output(path: Path) -> None:
     except OSError as error:
         raise UsageError(
             f"--output {path}: cannot make its folder {path.parent} "
-            f"({_os_reason(error)}); choose another place for the output"
+            f"({os_reason(error)}); choose another place for the output"
         ) from None
 
 
@@ -324,7 +319,7 @@ def write_output(path: Path, text: str) -> None:
         what = (
             "is a folder"
             if isinstance(error, IsADirectoryError)
-            else (f"cannot be written ({_os_reason(error)})")
+            else (f"cannot be written ({os_reason(error)})")
         )
         raise UsageError(
             f"--output {path} {what}; choose another place for the output"
@@ -337,7 +332,7 @@ def run(args: argparse.Namespace) -> int:
         is_project = (srcdir / "conf.py").is_file()
     except OSError as error:
         raise UsageError(
-            f"cannot look into {srcdir} ({_os_reason(error)}); check the folder's name"
+            f"cannot look into {srcdir} ({os_reason(error)}); check the folder's name"
         ) from None
     if not is_project:
         raise UsageError(f"{srcdir} is not a policy project: it has no conf.py")

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 from ..config import build_date
 from ..schema import AUDIENCES, LAWFUL_BASES, PHASES, PURPOSES
 from . import EXIT_OK, UsageError
+from .paths import nearest_existing, os_reason
 from .wizard import answers as A
 from .wizard.answers import Adoption, AnswerError, Answers, ToolAnswers
 from .wizard.derive import Item, Plan, default_audience, default_purpose, make_plan
@@ -654,11 +655,6 @@ def review(plan: Plan, prompter: Prompter) -> None:
 # --- writing -----------------------------------------------------------------------
 
 
-def _os_reason(error: OSError) -> str:
-    """What the system said, in a few words (``Permission denied``)."""
-    return error.strerror or type(error).__name__
-
-
 def check_target(target: Path, force: bool) -> None:
     """Refuse, before any question is asked, a folder the project cannot be written
     in: a file, a folder inside a file, a folder that cannot be created or written,
@@ -667,7 +663,7 @@ def check_target(target: Path, force: bool) -> None:
         _check_target(target, force)
     except OSError as error:
         raise UsageError(
-            f"cannot use the folder {target} ({_os_reason(error)}); choose another "
+            f"cannot use the folder {target} ({os_reason(error)}); choose another "
             "place for the project"
         ) from None
 
@@ -687,7 +683,7 @@ def _check_target(target: Path, force: bool) -> None:
             empty = not any(target.iterdir())
         except OSError as error:
             raise UsageError(
-                f"cannot look into the folder {target} ({_os_reason(error)}); choose a "
+                f"cannot look into the folder {target} ({os_reason(error)}); choose a "
                 "folder you can write in"
             ) from None
         if not empty and not force:
@@ -698,9 +694,7 @@ def _check_target(target: Path, force: bool) -> None:
         where = target
     else:
         # the nearest folder that exists: the project's folder will be made in it
-        where = target.parent
-        while not os.path.lexists(where) and where != where.parent:
-            where = where.parent
+        where = nearest_existing(target.parent)
         if not where.is_dir():
             raise UsageError(
                 f"{where} is a file, not a folder, so the folder {target} cannot be "
@@ -791,7 +785,7 @@ def write_files(target: Path, files: dict[str, str], force: bool) -> list[Path]:
         root = os.path.realpath(target, strict=True)
     except OSError as error:
         raise UsageError(
-            f"cannot make the folder {target} ({_os_reason(error)}); choose another "
+            f"cannot make the folder {target} ({os_reason(error)}); choose another "
             "place for the project"
         ) from None
     for name in files:
@@ -820,8 +814,7 @@ def write_files(target: Path, files: dict[str, str], force: bool) -> list[Path]:
                     "through a link: remove it, or choose a new folder for the project"
                 ) from None
             raise UsageError(
-                f"cannot write {shown} ({_os_reason(error)}); check the folder and try "
-                "again"
+                f"cannot write {shown} ({os_reason(error)}); check the folder and try again"
             ) from None
         written.append(shown)
     return written

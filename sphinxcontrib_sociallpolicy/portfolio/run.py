@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cli.paths import os_reason
 from .cache import Cache, environment_digest, full_key, outside_files, pre_key
 from .record import error_record, relative, school_record
 from .schema import InputError, Requirement, School
@@ -100,10 +101,6 @@ def slug(project: str) -> str:
     return f"{name}-{hashlib.sha256(project.encode('utf-8', 'replace')).hexdigest()[:8]}"
 
 
-def _reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
-
-
 def discover(dirs: list[str]) -> list[Target]:
     """The schools in ``dirs`` (see the module docstring), sorted by project path;
     a project given twice is checked once."""
@@ -158,7 +155,7 @@ def discover(dirs: list[str]) -> list[Target]:
                 Target(
                     project,
                     None,
-                    f"cannot look into {project} ({_reason(error)}); check the folder",
+                    f"cannot look into {project} ({os_reason(error)}); check the folder",
                 )
             )
     return [found[p] for p in sorted(found)]
