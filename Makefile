@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= _build
 
-.PHONY: demo test fuzz pdf docs bench lint clean
+.PHONY: demo test fuzz pdf docs bench bench-portfolio lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,10 +57,14 @@ docs: $(VENV)/.installed-docs
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py --items 4000 --repeat 3
 
+## bench-portfolio: sociallpolicy portfolio over 300 generated schools
+bench-portfolio: $(VENV)/.installed
+	$(BIN)/python benchmarks/portfolio_bench.py --schools 300
+
 ## lint: ruff and mypy
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check sphinxcontrib_sociallpolicy tests docs example_project benchmarks/bench.py
+	$(BIN)/ruff format --check sphinxcontrib_sociallpolicy tests docs example_project benchmarks/bench.py benchmarks/portfolio_bench.py
 	$(BIN)/mypy sphinxcontrib_sociallpolicy
 
 clean:

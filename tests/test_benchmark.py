@@ -48,3 +48,33 @@ def test_every_variant_shows_the_same_text(tmp_path: Path) -> None:
             assert item.body.split()[0] in text
             for _name, value in item.facts:
                 assert value in text
+
+
+PORTFOLIO_BENCH = BENCH.with_name("portfolio_bench.py")
+
+
+def test_portfolio_benchmark_generates_varied_schools_with_planted_gaps(tmp_path: Path):
+    """The portfolio benchmark's schools: varied from the example, a fifth with
+    gaps the check must find (the speed is measured with the benchmark itself)."""
+    spec = importlib.util.spec_from_file_location("sm_portfolio_bench", PORTFOLIO_BENCH)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    planted = bench.generate(10, tmp_path, seed=13)
+    schools = sorted(tmp_path.iterdir())
+    assert len(schools) == 10
+    assert len(planted) == 2 and all(planted.values())
+    names = {
+        next(
+            ln
+            for ln in (s / "index.rst").read_text("utf-8").splitlines()
+            if ":school:" in ln
+        )
+        for s in schools
+    }
+    assert len(names) == 10 and not any("Oakfield" in n for n in names)
+    for school, gaps in planted.items():
+        if "comments open" in gaps:
+            assert ":comments: open" in (tmp_path / school / "tools.rst").read_text("utf-8")
+    for school in schools:
+        assert 'sm_today = "2026-12-02"' in (school / "conf.py").read_text("utf-8")
