@@ -381,3 +381,31 @@ def test_merge_refuses_a_file_that_is_not_a_portfolio(trust: Path, capsys):
     assert "notes.json is not a portfolio.json file" in err
     code, _, err = run(capsys, "merge", "gone.json", "--output", "merged")
     assert "gone.json does not exist" in err
+
+
+def test_due_dates_are_those_the_rules_date():
+    """Training, audits and reviews fall due by their frequency; a moderation
+    setting's :last-done: is a record, not a due date (else a passing school would
+    show as 'overdue'); drafts count for nothing."""
+    import datetime as dt
+
+    from sphinxcontrib_sociallpolicy.model import Item, Policy
+    from sphinxcontrib_sociallpolicy.portfolio.record import due_dates
+
+    def control(item_id: str, kind: str, frequency: str, last: str, **extra) -> Item:
+        fields = {"kind": kind, "frequency": frequency, "last-done": last}
+        return Item(id=item_id, kind="control", title=item_id, fields=fields, **extra)
+
+    policy = Policy.from_items(
+        [
+            control("CTRL_TRAINING", "staff-training", "annual", "2025-11-01"),
+            control("CTRL_MODERATION", "comment-premoderation", "daily", "2026-11-01"),
+            control("CTRL_AUDIT", "follower-audit", "termly", "2026-10-01"),
+            control("CTRL_DRAFT", "image-audit", "annual", "2025-01-01", status="draft"),
+        ]
+    )
+    due = due_dates(policy, dt.date(2026, 12, 2))
+    assert [(d["item"], d["due"], d["days"]) for d in due] == [
+        ("CTRL_TRAINING", "2026-11-02", -30),
+        ("CTRL_AUDIT", "2027-01-31", 60),
+    ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..guidance.fields import to_date
 from ..model import Item, Policy
-from ..schema import FREQUENCY_DAYS, SEVERITIES
+from ..schema import FREQUENCY_DAYS, RECURRING_KINDS, SEVERITIES
 from .schema import (
     DUE_WINDOWS,
     Changed,
@@ -275,7 +275,14 @@ def due_dates(policy: Policy, today: dt.date) -> list[Dated]:
     for control in policy.of_kind("control"):
         frequency = control.fields.get("frequency")
         last = to_date(control.fields.get("last-done"))
-        if control.draft or last is None or frequency not in FREQUENCY_DAYS:
+        # the repeated kinds the rules date (training, audits, reviews): a
+        # moderation setting's :last-done: is a record, not a due date
+        if (
+            control.draft
+            or control.fields.get("kind") not in RECURRING_KINDS
+            or last is None
+            or frequency not in FREQUENCY_DAYS
+        ):
             continue
         kind = str(control.fields.get("kind") or "other")
         what = CONTROL_WHAT.get(kind, kind.replace("-", " "))
