@@ -127,12 +127,17 @@ def _file(
 ) -> Path | None:
     """The file ``name`` of the base, or None (with an error) when it is not there."""
     path = folder / name
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long for the system, a NUL in it
+        found = False
+    if not found:
+        shown = name if len(name) <= 80 else name[:77] + "..."
         errors.append(
             BaseError(
                 manifest,
                 line,
-                f"the {what} {name!r} is not a file in the base folder {folder}; check "
+                f"the {what} {shown!r} is not a file in the base folder {folder}; check "
                 "its name (paths are relative to the folder of base.yaml)",
             )
         )
@@ -147,7 +152,11 @@ def load_base(folder: Path | str, errors: list[BaseError]) -> Base | None:
     folder = Path(folder)
     manifest = folder / MANIFEST
     shown = str(manifest)
-    if not folder.is_dir():
+    try:
+        exists = folder.is_dir()
+    except (OSError, ValueError):  # a name too long for the system
+        exists = False
+    if not exists:
         errors.append(BaseError(shown, None, f"the base folder {folder} does not exist"))
         return None
     try:

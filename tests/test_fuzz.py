@@ -25,6 +25,7 @@ import re
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -598,3 +599,85 @@ def test_generated_command_lines_exit_cleanly(line):
         assert "Traceback" not in err.getvalue(), err.getvalue()[-2000:]
         if code == 2:
             assert err.getvalue().strip(), "exit 2 with no message"
+
+
+TRUST_BASE = Path(__file__).parent.parent / "examples" / "trust-base"
+
+
+@st.composite
+def mutated_manifest(draw: st.DrawFn) -> str:
+    return mutate(draw, (TRUST_BASE / "base.yaml").read_text("utf-8"))
+
+
+@FUZZ
+@given(mutated_manifest())
+def test_mutated_base_manifests_load_or_give_located_errors(text):
+    """A trust base's manifest (base.yaml), mutated: the base is read, or each
+    problem is an error at a line of the manifest (or of a file it names)."""
+    import shutil
+
+    from sphinxcontrib_sociallpolicy.trustbase import load_base
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        shutil.copytree(TRUST_BASE, base)
+        (base / "base.yaml").write_text(text, "utf-8")
+        errors: list = []
+        load_base(base, errors)
+        for error in errors:
+            assert isinstance(error, PackError)
+            assert Path(error.path).is_relative_to(base) or error.path == str(base), error
+            if Path(error.path).is_file():
+                lines = Path(error.path).read_text("utf-8", "replace").count("\n") + 2
+                assert error.line is None or 1 <= error.line <= lines, error
+
+
+PORTFOLIO_JSON = Path(__file__).parent / "test_portfolio" / "portfolio.json"
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20), text),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def mutated_portfolio(draw: st.DrawFn) -> str:
+    """A portfolio.json with one to three values replaced by values of any type."""
+    data = json.loads(PORTFOLIO_JSON.read_text("utf-8"))
+    for _ in range(draw(st.integers(1, 3))):
+        # walk down from the top, then replace the value reached
+        parent: Any = None
+        key: Any = None
+        node: Any = data
+        for _depth in range(draw(st.integers(1, 5))):
+            if isinstance(node, dict) and node:
+                step: Any = draw(st.sampled_from(sorted(node)))
+            elif isinstance(node, list) and node:
+                step = draw(st.integers(0, len(node) - 1))
+            else:
+                break
+            parent, key, node = node, step, node[step]
+        if parent is not None:
+            parent[key] = draw(json_values)
+    return json.dumps(data)
+
+
+@FUZZ
+@given(mutated_portfolio())
+def test_merging_mutated_portfolio_files_exits_cleanly(text):
+    """``portfolio merge`` over a damaged shard file: a one-line error and exit 2,
+    or a merge; never a traceback."""
+    from sphinxcontrib_sociallpolicy.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        shard = Path(tmp) / "portfolio.json"
+        shard.write_text(text, "utf-8")
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main(
+                ["portfolio", "merge", str(shard), "--output", str(Path(tmp) / "out")]
+            )
+        assert code in (0, 1, 2), code
+        assert "Traceback" not in err.getvalue(), err.getvalue()[-2000:]

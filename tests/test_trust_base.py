@@ -396,3 +396,23 @@ def test_new_with_a_base_builds_with_the_base_defaults_and_the_schools_answers(
     ]
     statuses = {r["rule"]: r["status"] for r in data["results"] if r["item"] == "POLICY"}
     assert statuses["TRUST_STAFF_TRAINING"] == statuses["TRUST_CODE_OF_CONDUCT"] == "met"
+
+
+def test_a_file_name_too_long_for_the_system_is_a_located_error(tmp_path):
+    """A manifest naming a file whose name the system refuses (too long) gives the
+    same located error as a missing file (found by the fuzz suite)."""
+    from sphinxcontrib_sociallpolicy.trustbase import load_base
+
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "base.yaml").write_text(
+        "name: A trust\nguidance:\n  - " + "x" * 5000 + ".yaml\n", "utf-8"
+    )
+    errors: list = []
+    load_base(base, errors)
+    [error] = errors
+    assert (error.path, error.line) == (str(base / "base.yaml"), 3)
+    assert "is not a file in the base folder" in error.message
+    errors = []
+    assert load_base(tmp_path / ("y" * 5000), errors) is None
+    assert "does not exist" in errors[0].message

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import portfolio as assemble
-from .schema import FORMAT_VERSION, Portfolio
+from .schema import FORMAT_VERSION, Portfolio, problem
 
 
 class MergeError(Exception):
@@ -53,11 +53,11 @@ def load(path: Path) -> Portfolio:
             f"({data.get('tool', 'another version')} wrote it) merges format "
             f"{FORMAT_VERSION}: check every shard with the same version"
         )
-    for school in data["schools"]:
-        if not isinstance(school, dict) or not isinstance(school.get("project"), str):
-            raise MergeError(f"{path} has a school without a project path; it is damaged")
-    if not isinstance(data.get("requirements"), list):
-        raise MergeError(f"{path} has no list of requirements; it is damaged")
+    if found := problem(data):
+        raise MergeError(
+            f"{path} is damaged: {found.replace('the file', 'it', 1)}; check it again "
+            "with sociallpolicy portfolio, or give the file that run wrote"
+        )
     return data  # type: ignore[return-value]
 
 

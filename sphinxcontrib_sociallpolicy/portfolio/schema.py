@@ -158,3 +158,85 @@ class Portfolio(TypedDict):
     summary: Summary
     requirements: list[Requirement]  # the union over the schools, by ID
     schools: list[School]  # by project path
+
+
+# --- checking a file against this shape ----------------------------------------------
+
+
+def problem(data: object) -> str | None:
+    """What makes ``data`` not a :class:`Portfolio` (the first problem, with where it
+    is, e.g. ``schools[2].checked_on is a list, not text``), or None. Used on files
+    read back (``portfolio merge``): a damaged or hand-edited file is refused with
+    one line instead of failing somewhere later."""
+    return _problem(data, Portfolio, "the file")
+
+
+_WORDS = {str: "text", int: "a whole number", bool: "true or false", type(None): "null"}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    for python, word in ((dict, "a mapping"), (list, "a list"), (str, "text")):
+        if isinstance(value, python):
+            return word
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number with a fraction"
+    return "null" if value is None else type(value).__name__
+
+
+def _problem(value: object, expected: object, where: str) -> str | None:
+    import types
+    import typing
+
+    origin = typing.get_origin(expected)
+    if expected is object:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(expected)
+        each = [_problem(value, option, where) for option in options]
+        return None if None in each else each[0]
+    if origin is Literal:
+        allowed = typing.get_args(expected)
+        return (
+            None
+            if value in allowed
+            else (f"{where} is {value!r}, not one of {', '.join(map(repr, allowed))}")
+        )
+    if typing.is_typeddict(expected):
+        if not isinstance(value, dict):
+            return f"{where} is {_kind(value)}, not a mapping"
+        hints = typing.get_type_hints(expected)
+        for key, hint in hints.items():
+            if key not in value:
+                if key in expected.__required_keys__:  # type: ignore[attr-defined]
+                    return f"{where} has no {key!r}"
+                continue
+            if found := _problem(value[key], hint, f"{where}.{key}"):
+                return found
+        return None
+    if origin is list:
+        if not isinstance(value, list):
+            return f"{where} is {_kind(value)}, not a list"
+        (item,) = typing.get_args(expected)
+        for number, entry in enumerate(value):
+            if found := _problem(entry, item, f"{where}[{number}]"):
+                return found
+        return None
+    if origin is dict:
+        if not isinstance(value, dict):
+            return f"{where} is {_kind(value)}, not a mapping"
+        _, item = typing.get_args(expected)
+        for key, entry in value.items():
+            if found := _problem(entry, item, f"{where}[{key!r}]"):
+                return found
+        return None
+    if expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif expected in _WORDS:
+        ok = isinstance(value, expected)  # type: ignore[arg-type]
+    else:  # pragma: no cover - a type this module does not use
+        return None
+    return None if ok else f"{where} is {_kind(value)}, not {_WORDS[expected]}"  # type: ignore[index]
