@@ -383,6 +383,23 @@ def test_merge_refuses_a_file_that_is_not_a_portfolio(trust: Path, capsys):
     assert "gone.json does not exist" in err
 
 
+def test_merge_refuses_a_damaged_file_naming_the_value(trust: Path, capsys):
+    data = json.loads(
+        (Path(__file__).parent / "test_portfolio" / "portfolio.json").read_text()
+    )
+    data["checked_on"] = []
+    data["schools"][1]["due"][0]["days"] = "3"
+    (trust / "damaged.json").write_text(json.dumps(data))
+    code, _, err = run(capsys, "merge", "damaged.json", "--output", "merged")
+    assert code == 2
+    assert "damaged.json is damaged: checked_on is a list, not text" in err
+    assert "Traceback" not in err
+    data["checked_on"] = "2026-11-24"
+    (trust / "damaged.json").write_text(json.dumps(data))
+    code, _, err = run(capsys, "merge", "damaged.json", "--output", "merged")
+    assert "is damaged: schools[1].due[0].days is text, not a whole number" in err
+
+
 def test_due_dates_are_those_the_rules_date():
     """Training, audits and reviews fall due by their frequency; a moderation
     setting's :last-done: is a record, not a due date (else a passing school would

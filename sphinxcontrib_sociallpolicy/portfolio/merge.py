@@ -55,7 +55,7 @@ def load(path: Path) -> Portfolio:
         )
     if found := problem(data):
         raise MergeError(
-            f"{path} is damaged: {found.replace('the file', 'it', 1)}; check it again "
+            f"{path} is damaged: {found.removeprefix('the file.')}; check it again "
             "with sociallpolicy portfolio, or give the file that run wrote"
         )
     return data  # type: ignore[return-value]
