@@ -426,3 +426,30 @@ def test_due_dates_are_those_the_rules_date():
         ("CTRL_TRAINING", "2026-11-02", -30),
         ("CTRL_AUDIT", "2027-01-31", 60),
     ]
+
+
+def test_the_workflow_template_runs_commands_that_exist():
+    """The GitHub Actions template of the how-to: valid YAML, and each
+    ``sociallpolicy portfolio`` line is a command line the parser accepts."""
+    import re
+    import shlex
+
+    import yaml
+
+    from sphinxcontrib_sociallpolicy.cli import build_parser
+
+    path = Path(__file__).parent.parent / "docs" / "howto" / "portfolio-workflow.yml"
+    workflow = yaml.safe_load(path.read_text("utf-8"))
+    runs = [
+        step["run"]
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if step.get("run", "").startswith("sociallpolicy ")
+    ]
+    assert len(runs) == 2
+    for run_line in runs:
+        command = re.sub(r"\$\{\{ matrix.shard \}\}", "1", run_line.split("||")[0])
+        argv = shlex.split(command)
+        assert argv[0] == "sociallpolicy"
+        args = build_parser().parse_args(argv[1:])
+        assert args.command == "portfolio"
