@@ -644,7 +644,8 @@ json_values = st.recursive(
 
 @st.composite
 def mutated_portfolio(draw: st.DrawFn) -> str:
-    """A portfolio.json with one to three values replaced by values of any type."""
+    """A portfolio.json with one to three values replaced by values of any type, or
+    left out."""
     data = json.loads(PORTFOLIO_JSON.read_text("utf-8"))
     for _ in range(draw(st.integers(1, 3))):
         # walk down from the top, then replace the value reached
@@ -659,7 +660,9 @@ def mutated_portfolio(draw: st.DrawFn) -> str:
             else:
                 break
             parent, key, node = node, step, node[step]
-        if parent is not None:
+        if parent is not None and isinstance(parent, dict) and draw(st.booleans()):
+            del parent[key]  # a key left out
+        elif parent is not None:
             parent[key] = draw(json_values)
     return json.dumps(data)
 

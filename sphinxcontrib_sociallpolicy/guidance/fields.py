@@ -48,7 +48,7 @@ _TYPE_OF_OPTION = {
 }
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-INT_RE = re.compile(r"^[0-9]{1,18}$")
+INT_RE = re.compile(r"^[0-9]+$")
 OPS = ("<=", ">=", "==", "!=", "<", ">")
 OP_FUNCS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -114,7 +114,8 @@ def as_number(value: Any) -> int | float | None:
         return None
     if isinstance(value, int | float):
         return value
-    if isinstance(value, str) and INT_RE.match(value.strip()):
+    # at most 18 digits: never more than int() converts
+    if isinstance(value, str) and INT_RE.match(value.strip()) and len(value.strip()) <= 18:
         return int(value.strip())
     return None
 

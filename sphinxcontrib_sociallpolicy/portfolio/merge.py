@@ -53,12 +53,21 @@ def load(path: Path) -> Portfolio:
             f"({data.get('tool', 'another version')} wrote it) merges format "
             f"{FORMAT_VERSION}: check every shard with the same version"
         )
-    if found := problem(data):
+    for school in data["schools"]:
+        if not isinstance(school, dict) or not isinstance(school.get("project"), str):
+            raise MergeError(f"{path} has a school without a project path; it is damaged")
+    _refuse_damaged(path, data, complete=False)
+    return data  # type: ignore[return-value]
+
+
+def _refuse_damaged(path: Path, data: Any, *, complete: bool) -> None:
+    """Refuse a file whose values are not of portfolio.json's shape (and, when
+    ``complete``, one that lacks a key), naming the value."""
+    if found := problem(data, complete=complete):
         raise MergeError(
             f"{path} is damaged: {found.removeprefix('the file.')}; check it again "
             "with sociallpolicy portfolio, or give the file that run wrote"
         )
-    return data  # type: ignore[return-value]
 
 
 def _check_shards(files: list[tuple[Path, Portfolio]]) -> None:
@@ -115,6 +124,9 @@ def merge(paths: list[Path], *, generated: str) -> tuple[Portfolio, dict[str, Pa
                 )
             origin[project] = path
             schools.append(school)
+    # the files belong together: now each must be whole, before it is used
+    for path, data in files:
+        _refuse_damaged(path, data, complete=True)
     merged = assemble(
         schools,
         [data["requirements"] for _, data in files],

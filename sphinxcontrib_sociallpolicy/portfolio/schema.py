@@ -163,12 +163,13 @@ class Portfolio(TypedDict):
 # --- checking a file against this shape ----------------------------------------------
 
 
-def problem(data: object) -> str | None:
+def problem(data: object, *, complete: bool = True) -> str | None:
     """What makes ``data`` not a :class:`Portfolio` (the first problem, with where it
     is, e.g. ``schools[2].checked_on is a list, not text``), or None. Used on files
     read back (``portfolio merge``): a damaged or hand-edited file is refused with
-    one line instead of failing somewhere later."""
-    return _problem(data, Portfolio, "the file")
+    one line instead of failing somewhere later. With ``complete=False`` a key
+    that is not there is no problem (only the values that are there are checked)."""
+    return _problem(data, Portfolio, "the file", complete)
 
 
 _WORDS = {str: "text", int: "a whole number", bool: "true or false", type(None): "null"}
@@ -187,7 +188,7 @@ def _kind(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _problem(value: object, expected: object, where: str) -> str | None:
+def _problem(value: object, expected: object, where: str, complete: bool) -> str | None:
     import types
     import typing
 
@@ -196,7 +197,7 @@ def _problem(value: object, expected: object, where: str) -> str | None:
         return None
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(expected)
-        each = [_problem(value, option, where) for option in options]
+        each = [_problem(value, option, where, complete) for option in options]
         return None if None in each else each[0]
     if origin is Literal:
         allowed = typing.get_args(expected)
@@ -211,10 +212,10 @@ def _problem(value: object, expected: object, where: str) -> str | None:
         hints = typing.get_type_hints(expected)
         for key, hint in hints.items():
             if key not in value:
-                if key in expected.__required_keys__:  # type: ignore[attr-defined]
+                if complete and key in expected.__required_keys__:  # type: ignore[attr-defined]
                     return f"{where} has no {key!r}"
                 continue
-            if found := _problem(value[key], hint, f"{where}.{key}"):
+            if found := _problem(value[key], hint, f"{where}.{key}", complete):
                 return found
         return None
     if origin is list:
@@ -222,7 +223,7 @@ def _problem(value: object, expected: object, where: str) -> str | None:
             return f"{where} is {_kind(value)}, not a list"
         (item,) = typing.get_args(expected)
         for number, entry in enumerate(value):
-            if found := _problem(entry, item, f"{where}[{number}]"):
+            if found := _problem(entry, item, f"{where}[{number}]", complete):
                 return found
         return None
     if origin is dict:
@@ -230,7 +231,7 @@ def _problem(value: object, expected: object, where: str) -> str | None:
             return f"{where} is {_kind(value)}, not a mapping"
         _, item = typing.get_args(expected)
         for key, entry in value.items():
-            if found := _problem(entry, item, f"{where}[{key!r}]"):
+            if found := _problem(entry, item, f"{where}[{key!r}]", complete):
                 return found
         return None
     if expected is int:
