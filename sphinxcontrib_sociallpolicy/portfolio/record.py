@@ -31,7 +31,7 @@ from .schema import (
     Waiver,
 )
 
-#: what falls due for each control kind, in words (other kinds: the kind's name)
+#: what falls due for each repeated control kind (schema.RECURRING_KINDS), in words
 CONTROL_WHAT = {
     "staff-training": "staff training",
     "pupil-training": "pupil training",
@@ -40,7 +40,6 @@ CONTROL_WHAT = {
     "access-review": "access review",
     "image-audit": "image audit",
     "filtering-monitoring-review": "filtering and monitoring review",
-    "other": "safeguard",
 }
 
 #: the order in which a requirement's results over its items summarise: the first
@@ -284,7 +283,7 @@ def due_dates(policy: Policy, today: dt.date) -> list[Dated]:
             or frequency not in FREQUENCY_DAYS
         ):
             continue
-        kind = str(control.fields.get("kind") or "other")
+        kind = str(control.fields["kind"])  # one of RECURRING_KINDS (above)
         what = CONTROL_WHAT.get(kind, kind.replace("-", " "))
         try:
             due = last + dt.timedelta(days=FREQUENCY_DAYS[frequency])

@@ -57,7 +57,7 @@ class Dated(TypedDict):
     #: in words: "policy review", "tool review", "document review", "waiver
     #: expiry", or a repeated safeguard's kind ("staff training", "pupil training",
     #: "parent awareness", "follower audit", "access review", "image audit",
-    #: "filtering and monitoring review", "safeguard" for other kinds)
+    #: "filtering and monitoring review")
     what: str
     #: date: a review's or a waiver's date as written; for a repeated safeguard,
     #: :last-done: + its :frequency: (schema.FREQUENCY_DAYS: annual 366 days ...)
