@@ -40,6 +40,27 @@ def build_html(src: Path, out: Path, **overrides):
     return app
 
 
+def build_with_page(src: Path, name: str, text: str):
+    """Copy the compliant test project to ``src``, add the page ``name``.rst with
+    ``text`` to its table of contents, build it to HTML; the app."""
+    import shutil
+
+    from sphinx.testing.util import SphinxTestApp
+
+    shutil.copytree(ROOTS / "test-compliant", src)
+    (src / f"{name}.rst").write_text(text, "utf-8")
+    index = src / "index.rst"
+    index.write_text(
+        index.read_text("utf-8").replace("   appendix\n", f"   appendix\n   {name}\n")
+    )
+    app = SphinxTestApp("html", srcdir=src, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
 def sm_warnings(app) -> list[str]:
     return [line for line in warnings_of(app) if re.search(r"\[sm(\.[a-z_]+)?\]$", line)]
 

@@ -7,13 +7,12 @@ not run code from text (issue 14). A filter that cannot be read is a located
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sm_testing import ROOTS, warnings_of
+from sm_testing import build_with_page, warnings_of
 from sphinx.testing.util import SphinxTestApp
 from test_tables import Tables, of_class
 
@@ -49,17 +48,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[SphinxTestApp, list
     root = tmp_path_factory.mktemp("filters")
     src = root / "src"
     marker = root / "ran-python"
-    shutil.copytree(ROOTS / "test-compliant", src)
-    (src / "filtered.rst").write_text(FILTERED.format(marker=marker), "utf-8")
-    index = src / "index.rst"
-    index.write_text(
-        index.read_text("utf-8").replace("   appendix\n", "   appendix\n   filtered\n")
-    )
-    app = SphinxTestApp("html", srcdir=src, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_with_page(src, "filtered", FILTERED.format(marker=marker))
     parser = Tables()
     html = (Path(app.outdir) / "filtered.html").read_text("utf-8")
     parser.feed(html)

@@ -5,13 +5,12 @@ the matrix, and a located ``sm.option`` warning for a value that selects nothing
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from sm_testing import ROOTS, warnings_of
+from sm_testing import build_with_page, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
 import sphinxcontrib_sociallpolicy
@@ -81,17 +80,7 @@ class Tables(HTMLParser):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[SphinxTestApp, list]:
     src = tmp_path_factory.mktemp("tables") / "src"
-    shutil.copytree(ROOTS / "test-compliant", src)
-    (src / "scoped.rst").write_text(SCOPED, "utf-8")
-    index = src / "index.rst"
-    index.write_text(
-        index.read_text("utf-8").replace("   appendix\n", "   appendix\n   scoped\n")
-    )
-    app = SphinxTestApp("html", srcdir=src, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+    app = build_with_page(src, "scoped", SCOPED)
     parser = Tables()
     parser.feed((Path(app.outdir) / "scoped.html").read_text("utf-8"))
     return app, parser.tables
