@@ -34,6 +34,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
 from sphinxcontrib_sociallpolicy.guidance import PackError, load_catalogue, load_pack
+from sphinxcontrib_sociallpolicy.guidance.conditions import OPERATORS as CONDITION_OPERATORS
 from sphinxcontrib_sociallpolicy.schema import ITEM_TYPES
 
 PACKS = Path(__file__).parent.parent / "sphinxcontrib_sociallpolicy" / "guidance" / "packs"
@@ -290,22 +291,8 @@ FIELDS = [
     "nope",
     "platform.school-controlled",
 ]
-OPERATORS = [
-    "present",
-    "equals",
-    "one-of",
-    "includes",
-    "mentions",
-    "compare",
-    "within-months",
-    "linked",
-    "attested",
-    "all",
-    "any",
-    "not",
-    "if",
-    "then",
-]
+#: every operator of the condition language, and 'then' (valid only beside 'if')
+OPERATORS = [*CONDITION_OPERATORS, "then"]
 scalars = st.one_of(
     st.sampled_from(FIELDS),
     st.sampled_from(
