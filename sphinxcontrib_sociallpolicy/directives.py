@@ -36,7 +36,7 @@ from .options import (
     parse_value,
     strip_controls,
 )
-from .project import note_doc
+from .project import note_mark
 from .render import STATUS_MARK_KINDS
 from .schema import (
     CONTROL,
@@ -284,8 +284,8 @@ class ItemDirective(SphinxDirective):
             # still a need, and still a link target
             return [nodes.target("", "", ids=[need_id])]
         if item_type.kind in STATUS_MARK_KINDS or item_type.kind == "policy":
-            # its status mark shows findings that any item's change can alter
-            note_doc(self.env, "tables")
+            # its status mark shows findings that other items' changes can alter
+            note_mark(self.env, "" if item_type.kind == "policy" else need_id)
         return self._render(need_id, title, fields, collapse)
 
     def _strip_content_controls(self) -> list[str]:

@@ -65,9 +65,13 @@ class ProjectState:
         return self.evaluation.disabled if self.evaluation is not None else frozenset()
 
 
-def collect(app: Sphinx) -> Policy:
-    """Our items from the sphinx-needs needs, indexed once."""
+def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
+    """Our items from the sphinx-needs needs, indexed once: the needs of the write
+    phase (post-processed by sphinx-needs), or with ``as_read`` the needs as read,
+    before that (see :func:`predict_state`)."""
     import os
+
+    from sphinx_needs.data import SphinxNeedsData
 
     from .base import base_folder
 
@@ -75,7 +79,8 @@ def collect(app: Sphinx) -> Policy:
     folder = base_folder(app)
     items: list[Item] = []
     others: set[str] = set()
-    for need in get_needs_view(app).values():
+    needs = SphinxNeedsData(env).get_needs_mutable() if as_read else get_needs_view(app)
+    for need in needs.values():
         item_type = BY_DIRECTIVE.get(need["type"])
         if item_type is None or need["is_external"] or need.get(PACK_FIELD):
             # the project's own needs, and the packs' requirements (sm-guidance)
@@ -232,21 +237,25 @@ def on_write_started(app: Sphinx, builder: Builder) -> None:
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     # a new build: forget the previous build's state (one app can build twice)
     app._sm_state = None  # type: ignore[attr-defined]
+    app._sm_marks_shown = {}  # type: ignore[attr-defined]
 
 
 # --- incremental builds ---------------------------------------------------------
 #
 # A page that links to items (sm_ref) shows where each item lives; a page with a
-# whole-project table shows every item. Neither is re-read when another page
-# changes, so ``env-get-updated`` hands them back for writing whenever what they show
-# may have changed: the first when an item appeared, vanished or moved, the second
-# when anything of any item (or a guidance file) changed.
+# whole-project table shows every item; a page with status marks shows the findings
+# of its own items. None of them is re-read when another page changes, so
+# ``env-get-updated`` hands them back for writing when what they show may have
+# changed: the first when an item appeared, vanished or moved, the second when
+# anything of any item (or a guidance file, or the date) changed, the third when the
+# marks it would show now differ from the marks it shows (see :func:`marks_outdated`).
 
 
 #: what a document may hold that the write phase must know of: item links
-#: (``refs``), whole-project tables or item status marks (``tables``: rewritten
-#: whenever any item changes), the compliance summary (``compliance``)
-DOC_SETS = ("refs", "tables", "compliance")
+#: (``refs``), whole-project tables (``tables``: rewritten whenever any item
+#: changes), the compliance summary (``compliance``), item status marks (``marks``:
+#: rewritten when one of its marks changes)
+DOC_SETS = ("refs", "tables", "compliance", "marks")
 
 
 def _doc_sets(env: BuildEnvironment) -> dict[str, set[str]]:
@@ -259,9 +268,28 @@ def _doc_sets(env: BuildEnvironment) -> dict[str, set[str]]:
 
 def note_doc(env: BuildEnvironment, what: str) -> None:
     """Record that the current document holds item links (``refs``), a
-    whole-project table or status marks (``tables``) or the compliance summary
-    (``compliance``)."""
+    whole-project table (``tables``) or the compliance summary (``compliance``)."""
     _doc_sets(env)[what].add(env.docname)
+
+
+def _marks(env: BuildEnvironment) -> dict[str, list[str]]:
+    """``{docname: [item ID, ...]}``: the status marks each page shows, in order
+    (``""``: the policy's overall status)."""
+    if not hasattr(env, "sm_marks"):
+        env.sm_marks = {}  # type: ignore[attr-defined]
+    return env.sm_marks  # type: ignore[attr-defined]
+
+
+def note_mark(env: BuildEnvironment, item_id: str) -> None:
+    """Record that the current document shows the status mark of ``item_id`` (``""``:
+    the overall status)."""
+    _doc_sets(env)["marks"].add(env.docname)
+    _marks(env).setdefault(env.docname, []).append(item_id)
+
+
+def marks_of(env: BuildEnvironment, docname: str) -> list[str]:
+    """The status marks a page shows (see :func:`note_mark`)."""
+    return _marks(env).get(docname, [])
 
 
 def _sections(env: BuildEnvironment) -> dict[str, dict[str, tuple[str, str]]]:
@@ -287,6 +315,7 @@ def on_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     for docs in _doc_sets(env).values():
         docs.discard(docname)
     _sections(env).pop(docname, None)
+    _marks(env).pop(docname, None)
 
 
 def on_merge_info(
@@ -299,6 +328,10 @@ def on_merge_info(
     for docname, places in _sections(other).items():
         if docname in docnames:
             sections[docname] = places
+    marks = _marks(env)
+    for docname, shown in _marks(other).items():
+        if docname in docnames:
+            marks[docname] = shown
 
 
 def on_doctree_read(app: Sphinx, doctree: Any) -> None:
@@ -367,6 +400,7 @@ def purge_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]
     its old self (a false duplicate ID) when ``a.rst`` is read first. (With ``-j``
     Sphinx still reads serially when few documents changed; purging twice is
     harmless.)"""
+    app._sm_reading = set(docnames)  # type: ignore[attr-defined]
     for docname in docnames:
         if docname in env.all_docs:
             app.events.emit("env-purge-doc", env, docname)
@@ -380,9 +414,108 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         outdated |= docs["refs"]
     if digest != getattr(env, "sm_digest", None):
         outdated |= docs["tables"]
+        reread = set(getattr(app, "_sm_reading", ()))
+        outdated |= marks_outdated(app, docs["marks"] - reread)
     env.sm_places = places  # type: ignore[attr-defined]
     env.sm_digest = digest  # type: ignore[attr-defined]
     return sorted(outdated & env.found_docs)
+
+
+# --- status marks in incremental builds ------------------------------------------
+#
+# Each page records the marks it shows (note_mark). When any item changed, a page
+# that was not re-read is rewritten only if the marks it would show now differ from
+# the marks it shows: after each build the digest of every page's marks as written is
+# kept beside the doctrees (save_marks); before writing, the marks are worked out
+# again from the needs as read (predict_state) and compared. Where sphinx-needs would
+# still change our items after reading (needextend, dynamic functions), the marks
+# cannot be worked out early, and every page with marks is rewritten.
+
+
+def _marks_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"sm-marks-{app.builder.name}.json"
+
+
+def _shown_marks(app: Sphinx) -> dict[str, str] | None:
+    """``{docname: digest}`` of the marks each page shows, as the last build wrote
+    them; None when not known (then every page with marks is rewritten)."""
+    import json
+
+    try:
+        data = json.loads(_marks_file(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("outdir") != str(app.outdir):
+        return None
+    pages = data.get("pages")
+    return pages if isinstance(pages, dict) else None
+
+
+def save_marks(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: keep the digest of the marks of every page written (and
+    of the pages not written, as before), for the next build."""
+    import json
+
+    written = getattr(app, "_sm_marks_shown", None)
+    if exception is not None or written is None or app.builder is None:
+        return
+    pages = dict(_shown_marks(app) or {})
+    pages.update(written)
+    with_marks = _doc_sets(app.env)["marks"]
+    pages = {doc: value for doc, value in sorted(pages.items()) if doc in with_marks}
+    data = {"outdir": str(app.outdir), "pages": pages}
+    try:
+        _marks_file(app).write_text(json.dumps(data, indent=0), encoding="utf-8")
+    except OSError:  # a read-only doctree folder: every page is rewritten next time
+        pass
+
+
+def predictable(app: Sphinx) -> bool:
+    """Whether our items as read are what the write phase will see: no needextend,
+    and no dynamic function in any of our items' values."""
+    from sphinx_needs.data import SphinxNeedsData
+
+    data = SphinxNeedsData(app.env)
+    if data.get_or_create_extends():
+        return False
+    for need in data.get_needs_mutable().values():
+        if need["type"] not in BY_DIRECTIVE:
+            continue
+        for value in need.values():
+            if isinstance(value, str) and "[[" in value:
+                return False
+            if isinstance(value, list) and any(
+                isinstance(v, str) and "[[" in v for v in value
+            ):
+                return False
+    return True
+
+
+def predict_state(app: Sphinx) -> ProjectState:
+    """This build's verdicts worked out from the needs as read, silently (the write
+    phase works them out again, and warns)."""
+    from sphinx.util.logging import suppress_logging
+
+    with suppress_logging():
+        policy = collect(app, as_read=True)
+        state = ProjectState(policy=policy, known_ids=set(policy.other_ids))
+        for hook in ANALYSERS:
+            hook(app, state)
+    return state
+
+
+def marks_outdated(app: Sphinx, candidates: set[str]) -> set[str]:
+    """The pages among ``candidates`` (pages with marks, not re-read) whose marks
+    would change."""
+    from .status import page_marks
+
+    if not candidates:
+        return set()
+    shown = _shown_marks(app)
+    if shown is None or not predictable(app):
+        return set(candidates)
+    state = predict_state(app)
+    return {doc for doc in candidates if page_marks(app, state, doc) != shown.get(doc)}
 
 
 def add_static(app: Sphinx) -> None:
@@ -410,3 +543,4 @@ def setup_project(app: Sphinx) -> None:
     # after sphinx-needs' own write-started handlers (priority 500)
     app.connect("write-started", on_write_started, priority=600)
     app.connect("builder-inited", add_static)
+    app.connect("build-finished", save_marks)

@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
 
 from .base import base_state
-from .project import compliance_doc, get_state
+from .project import compliance_doc, get_state, marks_of
 from .render import sm_platform, sm_status
 
 #: the anchor of the compliance summary's overall status
@@ -77,6 +77,34 @@ def resolve_platforms(app: Sphinx, doctree: nodes.document) -> None:
         node.replace_self(nodes.Text(str(platform_name(state, node["platform"]))))
 
 
+def mark_of(state: Any, item_id: str) -> tuple[str, str, bool, str]:
+    """(words, CSS state, linked, anchor) of the status mark of ``item_id`` (``""``:
+    the policy's overall status), as this build's evaluation says."""
+    if not item_id:
+        evaluation = state.evaluation
+        return (
+            evaluation.status_line(),
+            "ok" if evaluation.passed else "open",
+            True,
+            COMPLIANCE_ANCHOR,
+        )
+    words, css, linked = item_words(state, item_id)
+    trust = base_state(state)
+    if trust is not None and item_id in trust.replaced:
+        return f"Status: {words}", css, linked, OVERRIDES_ANCHOR
+    return f"Status: {words}", css, linked, findings_anchor(item_id)
+
+
+def page_marks(app: Sphinx, state: Any, docname: str) -> str:
+    """A digest of the status marks a page shows (the marks and the page they link
+    to): the same digest, the same marks."""
+    import hashlib
+
+    shown = [mark_of(state, item_id) for item_id in marks_of(app.env, docname)]
+    text = repr((compliance_doc(app.env), shown))
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
 def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: fill each status placeholder, and name platforms."""
     resolve_platforms(app, doctree)
@@ -86,20 +114,7 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     state = get_state(app)
     target = compliance_doc(app.env)
     for node in found:
-        item_id = node["item"]
-        if item_id:
-            words, css, linked = item_words(state, item_id)
-            text = f"Status: {words}"
-            anchor = findings_anchor(item_id)
-            trust = base_state(state)
-            if trust is not None and item_id in trust.replaced:
-                anchor = OVERRIDES_ANCHOR
-        else:
-            evaluation = state.evaluation
-            text = evaluation.status_line()
-            css = "ok" if evaluation.passed else "open"
-            linked = True
-            anchor = COMPLIANCE_ANCHOR
+        text, css, linked, anchor = mark_of(state, node["item"])
         mark = nodes.inline(text, text, classes=["sm-status-mark", f"sm-status-mark-{css}"])
         replacement: nodes.Node = mark
         if linked and target is not None:
@@ -108,6 +123,11 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             except Exception:  # noqa: BLE001 - a builder that cannot link: the words
                 replacement = mark
         node.replace_self(replacement)
+    # what this page now shows, for the next incremental build (project.save_marks)
+    shown = getattr(app, "_sm_marks_shown", None)
+    if shown is None:
+        shown = app._sm_marks_shown = {}  # type: ignore[attr-defined]
+    shown[docname] = page_marks(app, state, docname)
 
 
 def setup_status(app: Sphinx) -> None:

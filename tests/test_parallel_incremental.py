@@ -148,3 +148,95 @@ def test_a_later_build_date_alone_rewrites_the_table_pages(
     assert "2028-06-01" in page
     report = json.loads((Path(later.outdir) / "sm-report.json").read_text("utf-8"))
     assert report["summary"]["open"] > 0
+
+
+# --- status marks: a page is rewritten when its marks change, and only then ---------
+
+
+@pytest.fixture
+def compliant(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-compliant", src)
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("needs_build_json = True\n")
+    return src
+
+
+def written(out: Path) -> dict[str, int]:
+    """When each HTML page was last written."""
+    return {page.name: page.stat().st_mtime_ns for page in (out / "html").glob("*.html")}
+
+
+def rewritten(before: dict[str, int], out: Path) -> set[str]:
+    return {name for name, when in written(out).items() if before.get(name) != when}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_an_edit_that_changes_the_marks_of_another_page_rewrites_it(
+    compliant: Path, tmp_path: Path, parallel: int
+):
+    """The two-step verification safeguard (safeguards.rst) stops counting: every
+    tool on tools.rst, which is not re-read, now shows a finding in its mark."""
+    out = tmp_path / "out"
+    build(compliant, out, parallel=parallel, fresh=True)
+    assert "Status: 1 finding" not in (out / "html" / "tools.html").read_text("utf-8")
+    before = written(out)
+    replace_in(
+        compliant / "safeguards.rst",
+        ":kind: two-step-verification",
+        ":kind: other",
+    )
+    incremental = build(compliant, out, parallel=parallel)
+    clean = build(compliant, tmp_path / "clean", parallel=parallel, fresh=True)
+    assert snapshot(incremental) == snapshot(clean)
+    assert "tools.html" in rewritten(before, out)
+    assert "Status: 1 finding" in (out / "html" / "tools.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_an_edit_that_changes_no_other_marks_rewrites_only_what_depends_on_it(
+    compliant: Path, tmp_path: Path, parallel: int
+):
+    """A sentence added to a tool's text: its page and the whole-project tables are
+    rewritten; the safeguards page, whose marks stay the same, is not."""
+    out = tmp_path / "out"
+    build(compliant, out, parallel=parallel, fresh=True)
+    before = written(out)
+    replace_in(
+        compliant / "tools.rst",
+        "Each class shares its work; pupils and parents comment.",
+        "Each class shares its work; pupils and parents comment. Teachers reply.",
+    )
+    incremental = build(compliant, out, parallel=parallel)
+    clean = build(compliant, tmp_path / "clean", parallel=parallel, fresh=True)
+    assert snapshot(incremental) == snapshot(clean)
+    changed = rewritten(before, out)
+    assert {"tools.html", "appendix.html"} <= changed
+    assert "safeguards.html" not in changed
+
+
+def test_with_needextend_every_page_with_marks_is_rewritten(
+    compliant: Path, tmp_path: Path
+):
+    """needextend may change items after they are read, so the marks cannot be worked
+    out early: every page with marks is rewritten when any item changes."""
+    with (compliant / "appendix.rst").open("a", encoding="utf-8") as page:
+        page.write("\n.. needextend:: CTRL_PRIVACY\n   :status: adopted\n")
+    out = tmp_path / "out"
+    build(compliant, out, fresh=True)
+    before = written(out)
+    replace_in(
+        compliant / "tools.rst",
+        "Each class shares its work; pupils and parents comment.",
+        "Each class shares its work; pupils and parents comment. Teachers reply.",
+    )
+    incremental = build(compliant, out)
+    clean = build(compliant, tmp_path / "clean", fresh=True)
+    assert snapshot(incremental) == snapshot(clean)
+    assert "safeguards.html" in rewritten(before, out)
