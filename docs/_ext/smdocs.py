@@ -97,6 +97,11 @@ TABLE_OPTION_HELP = {
         "strings, which they evaluate: review those as code.)"
     ),
     "heatmap": "Add a 5 x 5 likelihood x impact grid of the risks (a flag).",
+    "findings": "How the findings table is laid out: ``each`` (one row per finding), "
+    "``by-rule`` (one row per rule and status, with the items it found) or ``auto`` "
+    "(the default: by rule when there are more than 200 findings, so the summary "
+    "stays readable and quick to build). Another value is an ``sm.option`` warning, "
+    "and ``auto`` is used.",
     "rows": "Only the requirements of these packs or themes, comma-separated, e.g. "
     "``kent-2010`` or ``moderation, age``. A name that matches no pack or theme is "
     "an ``sm.option`` warning.",

@@ -16,14 +16,32 @@ from ..project import ProjectState, note_doc, section_of
 from ..render import Cell, inline_markup, make_table, ref
 from ..schema import SEVERITIES
 from ..status import COMPLIANCE_ANCHOR, OVERRIDES_ANCHOR, findings_anchor
-from . import Registration, TableDirective, sm_table, status_cell
+from ..warnings import SmWarning, warn
+from . import Registration, TableDirective, sm_table, status_cell, unchanged
+
+#: the ways the findings table can be laid out (``:findings:``)
+FINDINGS_LAYOUTS = ("auto", "each", "by-rule")
+#: with ``:findings: auto``, more findings than this are shown by rule
+GROUP_FINDINGS_OVER = 200
 
 
 class ComplianceDirective(TableDirective):
     kind = "compliance"
+    option_spec = {"findings": unchanged}
 
     def run(self) -> list[nodes.Node]:
         note_doc(self.env, "compliance")
+        layout = self.options.get("findings")
+        if layout is not None and layout.strip() not in FINDINGS_LAYOUTS:
+            warn(
+                SmWarning.OPTION,
+                f"sm-compliance: :findings: {layout.strip()!r} is not a layout of the "
+                f"findings table; write one of {', '.join(FINDINGS_LAYOUTS)} (auto, the "
+                f"default, shows them by rule when there are more than "
+                f"{GROUP_FINDINGS_OVER})",
+                (self.env.docname, self.lineno),
+            )
+            self.options.pop("findings")
         return super().run()
 
 
@@ -154,6 +172,127 @@ def _sort(f: Finding) -> tuple[int, str, str, int]:
     return (SEVERITIES.index(f.severity), f.rule, f.source, f.line)
 
 
+def findings_table(
+    app: Sphinx,
+    state: ProjectState,
+    findings: list[Finding],
+    document: nodes.document,
+    docname: str,
+) -> nodes.table:
+    """One row per finding: rule, severity, item, where, what to do, status."""
+    rows: list[list[Cell]] = []
+    cell_classes = []
+    for finding in findings:
+        shown, classes = status_cell(finding.status)
+        message: list[nodes.Node] = inline_markup(finding.message)
+        if finding.status == "waived" and finding.reason:
+            message += [
+                nodes.Text(" Waived: "),
+                nodes.emphasis(finding.reason, finding.reason),
+            ]
+        item: list[nodes.Node] = (
+            [ref(finding.item)]
+            if finding.item in state.policy.items
+            else [nodes.literal(finding.item, finding.item)]
+        )
+        rows.append(
+            [
+                [nodes.literal(finding.rule, finding.rule, classes=["sm-id"])],
+                finding.severity,
+                item,
+                where_nodes(app, docname, finding),
+                message,
+                shown,
+            ]
+        )
+        cell_classes.append([[], [], [], [], [], classes])
+    table = make_table(
+        ["Rule", "Severity", "Item", "Where", "What to do", "Status"],
+        rows,
+        widths=[16, 8, 16, 14, 36, 10],
+        title="Findings",
+        classes=["sm-table", "sm-findings"],
+        cell_classes=cell_classes,
+    )
+    # each item's first row is where its status mark links to
+    body = next(table.findall(nodes.tbody))
+    for finding, row in zip(findings, body.findall(nodes.row), strict=False):
+        anchor = findings_anchor(finding.item)
+        if anchor not in document.ids:
+            row["ids"].append(anchor)
+            document.ids[anchor] = row
+    return table
+
+
+def findings_by_rule(
+    state: ProjectState, findings: list[Finding], document: nodes.document
+) -> list[nodes.Node]:
+    """One row per rule and status, with the items it found: a table that stays
+    short and readable when there are hundreds of findings. Each item's status mark
+    links to the first row naming it; what to do for each item is in its warning,
+    ``sociallpolicy check`` and ``sm-report.json``."""
+    titles = {info.id: info.title for info in state.requirements}
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        key = (finding.severity, finding.rule, finding.status)
+        groups.setdefault(key, []).append(finding)
+    n = len(findings)
+    said = (
+        f"There are {n} findings, shown by rule: one row for each rule and status, "
+        "with the items it found. Each item's status mark links to the first row "
+        "that names it. What to do for each item is in its warning in the build, in "
+        "the output of sociallpolicy check and in sm-report.json."
+    )
+    out: list[nodes.Node] = [nodes.paragraph(said, said, classes=["sm-findings-note"])]
+    rows: list[list[Cell]] = []
+    cell_classes = []
+    for (severity, rule, status), found in groups.items():
+        shown, classes = status_cell(status)
+        count = len({finding.item for finding in found})
+        items: list[nodes.Node] = [nodes.Text(f"{count} item{'s' if count != 1 else ''}: ")]
+        seen: set[str] = set()
+        for finding in found:
+            if finding.item in seen:
+                continue
+            if seen:
+                items.append(nodes.Text(", "))
+            seen.add(finding.item)
+            shown_item: nodes.Node = (
+                ref(finding.item)
+                if finding.item in state.policy.items
+                else nodes.literal(finding.item, finding.item)
+            )
+            anchor = findings_anchor(finding.item)
+            if anchor not in document.ids:
+                # the place the item's status mark links to
+                target = nodes.target("", "", ids=[anchor])
+                document.ids[anchor] = target
+                items.append(target)
+            items.append(shown_item)
+        title = titles.get(rule, "")
+        rows.append(
+            [
+                [nodes.literal(rule, rule, classes=["sm-id"])],
+                severity,
+                title,
+                items,
+                shown,
+            ]
+        )
+        cell_classes.append([[], [], [], [], classes])
+    out.append(
+        make_table(
+            ["Rule", "Severity", "Requirement", "Items", "Status"],
+            rows,
+            widths=[16, 8, 24, 42, 10],
+            title="Findings by rule",
+            classes=["sm-table", "sm-findings", "sm-findings-by-rule"],
+            cell_classes=cell_classes,
+        )
+    )
+    return out
+
+
 def build(
     app: Sphinx, state: ProjectState, node: sm_table, docname: str
 ) -> list[nodes.Node]:
@@ -241,49 +380,13 @@ def build(
         )
     )
     findings = sorted(state.findings, key=_sort)
-    if findings:
-        rows: list[list[Cell]] = []
-        cell_classes = []
-        for finding in findings:
-            shown, classes = status_cell(finding.status)
-            message: list[nodes.Node] = inline_markup(finding.message)
-            if finding.status == "waived" and finding.reason:
-                message += [
-                    nodes.Text(" Waived: "),
-                    nodes.emphasis(finding.reason, finding.reason),
-                ]
-            item: list[nodes.Node] = (
-                [ref(finding.item)]
-                if finding.item in state.policy.items
-                else [nodes.literal(finding.item, finding.item)]
-            )
-            rows.append(
-                [
-                    [nodes.literal(finding.rule, finding.rule, classes=["sm-id"])],
-                    finding.severity,
-                    item,
-                    where_nodes(app, docname, finding),
-                    message,
-                    shown,
-                ]
-            )
-            cell_classes.append([[], [], [], [], [], classes])
-        table = make_table(
-            ["Rule", "Severity", "Item", "Where", "What to do", "Status"],
-            rows,
-            widths=[16, 8, 16, 14, 36, 10],
-            title="Findings",
-            classes=["sm-table", "sm-findings"],
-            cell_classes=cell_classes,
-        )
-        # each item's first row is where its status mark links to
-        body = next(table.findall(nodes.tbody))
-        for finding, row in zip(findings, body.findall(nodes.row), strict=False):
-            anchor = findings_anchor(finding.item)
-            if anchor not in document.ids:
-                row["ids"].append(anchor)
-                document.ids[anchor] = row
-        out.append(table)
+    layout = (node["options"].get("findings") or "auto").strip()
+    if findings and (
+        layout == "by-rule" or (layout == "auto" and len(findings) > GROUP_FINDINGS_OVER)
+    ):
+        out.extend(findings_by_rule(state, findings, document))
+    elif findings:
+        out.append(findings_table(app, state, findings, document, docname))
     else:
         out.append(nodes.paragraph(text="There are no findings."))
     if state.disabled:

@@ -1,0 +1,112 @@
+"""A policy of many items: the findings table stays readable (by rule), and the work of
+a build grows linearly with the number of items, counted, not timed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sm_testing import build_with_page, warnings_of
+
+#: a tool for pupils on a service the school does not control, with its comments open:
+#: several findings each
+UNSAFE_TOOL = """\
+.. sm-tool:: Open account {n}
+   :id: TOOL_OPEN_{n:03d}
+   :platform: tiktok
+   :purpose: announcements
+   :audience: pupils
+   :account: profile
+   :visibility: public
+   :comments: open
+   :membership: open
+   :owner: Ms A Patel
+   :admins: Ms A Patel, Mr R Singh
+   :moderation: weekly
+   :contact-email: office@oakfield.sch.uk
+   :approved-by: Mrs S Green (headteacher)
+   :approved-on: 2026-09-01
+   :next-review: 2027-09-01
+
+   Short videos of school events.
+
+"""
+
+
+def unsafe_page(tools: int, layout: str | None = None) -> str:
+    """A page of open accounts and the compliance summary (the page sorts before
+    the appendix's summary, so the status marks link here)."""
+    option = f"   :findings: {layout}\n" if layout else ""
+    return (
+        "Open accounts\n=============\n\n"
+        + "".join(UNSAFE_TOOL.format(n=n) for n in range(1, tools + 1))
+        + ".. sm-compliance::\n"
+        + option
+    )
+
+
+def findings_of(app) -> list[dict[str, str]]:
+    """Every finding of the build, from sm-report.json."""
+    report = json.loads((Path(app.outdir) / "sm-report.json").read_text("utf-8"))
+    return report["findings"]
+
+
+def rows_of(html: str, table_class: str) -> list[str]:
+    """The body rows of the first table with the class ``table_class``."""
+    start = re.search(rf'<table class="[^"]*\b{table_class}\b', html).start()
+    body = html[html.index("<tbody>", start) : html.index("</tbody>", start)]
+    return re.findall(r"<tr.*?</tr>", body, re.S)
+
+
+def test_hundreds_of_findings_are_shown_by_rule(tmp_path: Path):
+    """40 open accounts give well over 200 findings: one row per rule and status,
+    each naming every item it found, once; each item's status mark links to the
+    first row that names it."""
+    app = build_with_page(tmp_path / "src", "accounts", unsafe_page(40))
+    html = (Path(app.outdir) / "accounts.html").read_text("utf-8")
+    assert "sm-findings-by-rule" in html
+    rows = rows_of(html, "sm-findings-by-rule")
+    findings = findings_of(app)
+    assert len(findings) > 200
+    assert len(rows) == len({(f["rule"], f["status"]) for f in findings})
+    premoderation = next(
+        row for row in rows if "MOD_PREMODERATION" in re.sub(r"<[^>]+>", "", row)
+    )
+    assert "40 items: " in premoderation
+    for n in range(1, 41):
+        assert premoderation.count(f'href="#TOOL_OPEN_{n:03d}"') == 1
+        # the mark on the item links to the place its first row names it
+        anchor = f"sm-findings-tool-open-{n:03d}"
+        assert f'href="#{anchor}"' in html
+        assert html.count(f'id="{anchor}"') == 1
+    assert "There are " in html and "shown by rule" in html
+
+
+def test_a_few_findings_are_one_row_each(tmp_path: Path):
+    app = build_with_page(tmp_path / "src", "accounts", unsafe_page(2))
+    html = (Path(app.outdir) / "accounts.html").read_text("utf-8")
+    assert "sm-findings-by-rule" not in html
+    assert len(rows_of(html, "sm-findings")) == len(findings_of(app))
+
+
+@pytest.mark.parametrize(
+    ("tools", "layout", "grouped"), [(2, "by-rule", True), (40, "each", False)]
+)
+def test_the_layout_can_be_chosen(tmp_path: Path, tools: int, layout: str, grouped: bool):
+    app = build_with_page(tmp_path / "src", "accounts", unsafe_page(tools, layout))
+    html = (Path(app.outdir) / "accounts.html").read_text("utf-8")
+    assert ("sm-findings-by-rule" in html) is grouped
+    if not grouped:
+        assert len(rows_of(html, "sm-findings")) == len(findings_of(app))
+
+
+def test_an_unknown_layout_is_a_located_warning(tmp_path: Path):
+    app = build_with_page(tmp_path / "src", "accounts", unsafe_page(1, "grouped"))
+    line = unsafe_page(1, "grouped").splitlines().index(".. sm-compliance::") + 1
+    assert (
+        f"SRC/accounts.rst:{line}: WARNING: sm-compliance: :findings: 'grouped' is not a "
+        "layout of the findings table; write one of auto, each, by-rule (auto, the "
+        "default, shows them by rule when there are more than 200) [sm.option]"
+    ) in warnings_of(app)
