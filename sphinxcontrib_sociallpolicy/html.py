@@ -54,6 +54,8 @@ _VISIT = _html_translator().visit_entry
 _DEPART = _html_translator().depart_entry
 _VISIT_CONTAINER = _html_translator().visit_container
 _DEPART_CONTAINER = _html_translator().depart_container
+_VISIT_LITERAL = _html_translator().visit_literal
+_DEPART_LITERAL = _html_translator().depart_literal
 
 #: the name of each kind of table, for its scrolling region (constants only)
 REGION_LABELS = {
@@ -85,30 +87,30 @@ def depart_container(self: Any, node: nodes.container) -> None:
     _DEPART_CONTAINER(self, node)
 
 
-def break_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved`` (HTML): a break opportunity after each underscore of an
-    item ID shown as code (``code.sm-id``)."""
-    if app.builder.format != "html":
+def visit_literal(self: Any, node: nodes.literal) -> None:
+    """Sphinx's own ``code``; an item ID shown as code (``sm-id``) may break after
+    each underscore: the same as its pieces and a ``<wbr>`` between them, written
+    here rather than as extra nodes, so no page needs another pass over its tree."""
+    text = node.astext()
+    if "sm-id" not in node["classes"] or "_" not in text or len(node.children) != 1:
+        _VISIT_LITERAL(self, node)
         return
-    for literal in list(doctree.findall(nodes.literal)):
-        if "sm-id" not in literal["classes"]:
-            continue
-        text = literal.astext()
-        if "_" not in text or len(literal.children) != 1:
-            continue
-        pieces = text.split("_")
-        children: list[nodes.Node] = []
-        for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            children.append(nodes.Text(piece if last else piece + "_"))
-            if not last:
-                children.append(nodes.raw("", WORD_BREAK, format="html"))
-        literal.children = []
-        literal.extend(children)
+    _VISIT_LITERAL(self, node)
+    pieces = text.split("_")
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        self.visit_Text(nodes.Text(piece if last else piece + "_"))
+        if not last:
+            self.body.append(WORD_BREAK)
+    _DEPART_LITERAL(self, node)
+    raise nodes.SkipNode
+
+
+def depart_literal(self: Any, node: nodes.literal) -> None:
+    _DEPART_LITERAL(self, node)
 
 
 def setup_html(app: Sphinx) -> None:
     app.add_node(nodes.entry, override=True, html=(visit_entry, depart_entry))
     app.add_node(nodes.container, override=True, html=(visit_container, depart_container))
-    # after the tables (400), the status marks (450) and the item links (500)
-    app.connect("doctree-resolved", break_ids, priority=800)
+    app.add_node(nodes.literal, override=True, html=(visit_literal, depart_literal))
