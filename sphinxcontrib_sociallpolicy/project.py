@@ -10,6 +10,8 @@ same.
 
 from __future__ import annotations
 
+import logging as std_logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
+from sphinx.util.logging import NAMESPACE, suppress_logging
 from sphinx_needs.api import get_needs_view
 
 from .config import get_config
@@ -80,6 +83,7 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
     items: list[Item] = []
     others: set[str] = set()
     needs = SphinxNeedsData(env).get_needs_mutable() if as_read else get_needs_view(app)
+    every_tool: list[str] | None = None
     for need in needs.values():
         item_type = BY_DIRECTIVE.get(need["type"])
         if item_type is None or need["is_external"] or need.get(PACK_FIELD):
@@ -91,7 +95,18 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
         for spec in item_type.options:
             if spec.is_link:
                 try:
-                    links[spec.name] = list(need.get_links(spec.field))
+                    found = list(need.get_links(spec.field))
+                    if as_read:
+                        # as the write phase will see them: ``all`` made every tool
+                        # (needs.expand_all_links), in sphinx-needs' order
+                        if spec.field in (need.get(ALL_FIELD) or ()):
+                            if every_tool is None:
+                                every_tool = [
+                                    i for i, n in needs.items() if n["type"] == "sm-tool"
+                                ]
+                            found = every_tool
+                        found = sorted_links(found)
+                    links[spec.name] = found
                 except KeyError:
                     continue
             else:
@@ -132,6 +147,18 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
     policy = Policy.from_items(items)
     policy.other_ids = others
     return policy
+
+
+def _natural(value: str) -> tuple[list[str | int], str]:
+    parts = re.split(r"(\d+)", value)
+    return [int(p) if p.isdigit() else p.casefold() for p in parts], value
+
+
+def sorted_links(ids: list[str]) -> list[str]:
+    """Link targets in the order sphinx-needs gives them after post-processing (its
+    natural order: ``T_2`` before ``T_10``, duplicates once). Where this ever
+    differs, the verdicts worked out early are not reused (see :func:`analyse`)."""
+    return sorted(dict.fromkeys(ids), key=_natural)
 
 
 def location(item: Item) -> Any:
@@ -214,6 +241,17 @@ def get_state(app: Sphinx) -> ProjectState:
 
 def analyse(app: Sphinx) -> ProjectState:
     policy = collect(app)
+    early = getattr(app, "_sm_predicted", None)
+    app._sm_predicted = None  # type: ignore[attr-defined]
+    if early is not None:
+        state, said = early
+        same = state.policy.other_ids == policy.other_ids
+        if same and state.policy.items == policy.items:
+            # the verdicts worked out before writing (predict_state) are this build's:
+            # keep them, and say now what the checks said then
+            app._sm_state = state  # type: ignore[attr-defined]
+            said.flushTo(std_logging.getLogger(NAMESPACE))
+            return state
     # the project's own needs may be linked to through the project's own link types
     state = ProjectState(policy=policy, known_ids=set(policy.other_ids))
     app._sm_state = state  # type: ignore[attr-defined]
@@ -237,6 +275,7 @@ def on_write_started(app: Sphinx, builder: Builder) -> None:
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     # a new build: forget the previous build's state (one app can build twice)
     app._sm_state = None  # type: ignore[attr-defined]
+    app._sm_predicted = None  # type: ignore[attr-defined]
     app._sm_marks_shown = {}  # type: ignore[attr-defined]
 
 
@@ -476,7 +515,7 @@ def predictable(app: Sphinx) -> bool:
     from sphinx_needs.data import SphinxNeedsData
 
     data = SphinxNeedsData(app.env)
-    if data.get_or_create_extends():
+    if data.needs_is_post_processed or data.get_or_create_extends():
         return False
     for need in data.get_needs_mutable().values():
         if need["type"] not in BY_DIRECTIVE:
@@ -492,15 +531,15 @@ def predictable(app: Sphinx) -> bool:
 
 
 def predict_state(app: Sphinx) -> ProjectState:
-    """This build's verdicts worked out from the needs as read, silently (the write
-    phase works them out again, and warns)."""
-    from sphinx.util.logging import suppress_logging
-
-    with suppress_logging():
+    """This build's verdicts worked out from the needs as read, with what the checks
+    say held back. The write phase keeps them when its items are the same (and
+    then says what was held back), or works them out again (see :func:`analyse`)."""
+    with suppress_logging() as said:
         policy = collect(app, as_read=True)
         state = ProjectState(policy=policy, known_ids=set(policy.other_ids))
         for hook in ANALYSERS:
             hook(app, state)
+    app._sm_predicted = (state, said)  # type: ignore[attr-defined]
     return state
 
 

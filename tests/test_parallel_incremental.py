@@ -240,3 +240,65 @@ def test_with_needextend_every_page_with_marks_is_rewritten(
     clean = build(compliant, tmp_path / "clean", fresh=True)
     assert snapshot(incremental) == snapshot(clean)
     assert "safeguards.html" in rewritten(before, out)
+
+
+def test_the_verdicts_worked_out_early_are_reused_with_the_same_warnings(
+    compliant: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """To find the pages whose marks change, an incremental build works the verdicts
+    out before writing; the write phase keeps them (the guidance is evaluated once)
+    and says what the checks said, as a clean build does."""
+    from sphinxcontrib_sociallpolicy import guidance
+
+    replace_in(compliant / "tools.rst", ":comments: premoderated", ":comments: open")
+    out = tmp_path / "out"
+    first = build(compliant, out, fresh=True)
+    assert any("[sm.mod_premoderation]" in line for line in warnings_of(first))
+    replace_in(
+        compliant / "tools.rst",
+        "Each class shares its work; pupils and parents comment.",
+        "Each class shares its work; pupils and parents comment. Teachers reply.",
+    )
+    calls: list[int] = []
+    evaluate = guidance.evaluate
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(guidance, "evaluate", counted)
+    incremental = build(compliant, out)
+    assert len(calls) == 1
+    monkeypatch.setattr(guidance, "evaluate", evaluate)
+    clean = build(compliant, tmp_path / "clean", fresh=True)
+    assert warnings_of(incremental) == warnings_of(clean)
+    assert snapshot(incremental) == snapshot(clean)
+
+
+def test_links_written_out_of_order_give_what_a_clean_build_gives(
+    compliant: Path, tmp_path: Path
+):
+    """Links as written (TOOL_B, TOOL_A) and as sphinx-needs orders them agree, or
+    the verdicts are worked out again: either way the same output and warnings."""
+    replace_in(compliant / "tools.rst", ":comments: premoderated", ":comments: open")
+    safeguards = compliant / "safeguards.rst"
+    text = safeguards.read_text("utf-8")
+    at = text.index(":id: CTRL_TWO_STEP")
+    end = text.index(":applies-to: all", at)
+    safeguards.write_text(
+        text[:end]
+        + ":applies-to: TOOL_LEARNING_PLATFORM, TOOL_FACEBOOK_GROUP"
+        + text[end + len(":applies-to: all") :],
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    build(compliant, out, fresh=True)
+    replace_in(
+        compliant / "tools.rst",
+        "Each class shares its work; pupils and parents comment.",
+        "Each class shares its work; pupils and parents comment. Teachers reply.",
+    )
+    incremental = build(compliant, out)
+    clean = build(compliant, tmp_path / "clean", fresh=True)
+    assert warnings_of(incremental) == warnings_of(clean)
+    assert snapshot(incremental) == snapshot(clean)
