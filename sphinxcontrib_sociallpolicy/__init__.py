@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .guidance_directive import setup_guidance_directive
     from .html import setup_html
     from .latex import setup_latex
+    from .memory import setup_memory
     from .needs import setup_needs
     from .project import setup_project
     from .render import setup_render
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_latex(app)
     setup_status(app)
     setup_html(app)
+    setup_memory(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
