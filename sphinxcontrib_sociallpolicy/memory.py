@@ -12,7 +12,10 @@ So, as the Python documentation suggests for long-lived objects (``gc.freeze``):
   cheap) and what is left is frozen: later collections skip it;
 - after reading, the whole environment is frozen;
 - when the build ends (also when it fails), everything is unfrozen, and the next
-  collection frees what is no longer used.
+  collection frees what is no longer used;
+- when the process exits, everything is frozen again: the operating system frees
+  the memory of a process that ends, and the last collection Python runs on the way
+  out would otherwise walk every object once more (about a second at 4,000 items).
 
 What is frozen is kept until the build ends: the peak memory of a build grows by
 about a third (the trees of the written pages are freed at the end, not one by one).
@@ -22,6 +25,7 @@ starts unfrozen.
 
 from __future__ import annotations
 
+import atexit
 import gc
 from typing import Any
 
@@ -47,6 +51,9 @@ def build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_memory(app: Sphinx) -> None:
+    # freeze at exit (see above), once however many apps a process sets up
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     # last, after every other handler of these events
     app.connect("doctree-read", after_document_read, priority=990)
     app.connect("env-updated", after_reading, priority=990)

@@ -43,3 +43,26 @@ def test_a_failed_build_unfreezes_too(tmp_path: Path):
     finally:
         app.cleanup()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_process_that_built_skips_the_last_collection_on_exit(tmp_path: Path):
+    """At exit everything is frozen again, so Python's last collection walks nothing:
+    a finaliser of an object in a reference cycle is not run at exit."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-compliant", src)
+    code = (
+        "import sys\n"
+        "from sphinx.cmd.build import main\n"
+        "class Cycle:\n"
+        "    def __init__(self): self.me = self\n"
+        "    def __del__(self): print('collected at exit')\n"
+        f"code = main(['-b', 'html', '-q', {str(src)!r}, {str(tmp_path / 'out')!r}])\n"
+        "Cycle()\n"
+        "sys.exit(code)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "collected at exit" not in proc.stdout
