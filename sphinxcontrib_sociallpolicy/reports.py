@@ -60,6 +60,11 @@ def report_text(text: str) -> str:
 
 def _clean(value: Any) -> Any:
     """``value`` (report data) with :func:`report_text` applied to every string."""
+    kind = type(value)
+    if kind is str:
+        return report_text(value) if _NOT_IN_REPORTS.search(value) else value
+    if kind is int or kind is bool or kind is float or value is None:
+        return value
     if isinstance(value, str):
         return report_text(value)
     if isinstance(value, dict):
@@ -67,6 +72,23 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(item) for item in value]
     return value
+
+
+def report_json(data: Any, depth: int = 0) -> str:
+    """The report as JSON text: objects and lists indented two levels deep, and each
+    entry below that (a finding, a result) on one line, so the file stays readable
+    and is written quickly (deeper levels use the C encoder)."""
+    if depth >= 2 or not isinstance(data, dict | list) or not data:
+        return json.dumps(data, ensure_ascii=False)
+    pad, end = "  " * (depth + 1), "  " * depth
+    if isinstance(data, dict):
+        entries = [
+            f"{pad}{json.dumps(key, ensure_ascii=False)}: {report_json(value, depth + 1)}"
+            for key, value in data.items()
+        ]
+        return "{\n" + ",\n".join(entries) + "\n" + end + "}"
+    entries = [pad + report_json(value, depth + 1) for value in data]
+    return "[\n" + ",\n".join(entries) + "\n" + end + "]"
 
 
 def report_data(state: ProjectState, config: SmConfig) -> dict[str, Any]:
@@ -225,9 +247,7 @@ def write_reports(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     data = report_data(state, config)
-    (outdir / REPORT_JSON).write_text(
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    (outdir / REPORT_JSON).write_text(report_json(data) + "\n", encoding="utf-8")
     (outdir / REPORT_JUNIT).write_bytes(junit_xml(state))
 
 

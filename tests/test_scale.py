@@ -8,7 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sm_testing import build_with_page, warnings_of
+
+from sphinxcontrib_sociallpolicy.reports import report_json
 
 #: a tool for pupils on a service the school does not control, with its comments open:
 #: several findings each
@@ -110,3 +114,30 @@ def test_an_unknown_layout_is_a_located_warning(tmp_path: Path):
         "layout of the findings table; write one of auto, each, by-rule (auto, the "
         "default, shows them by rule when there are more than 200) [sm.option]"
     ) in warnings_of(app)
+
+
+# --- the report file: quick to write, one entry a line, the same data --------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_the_report_json_reads_back_as_the_same_data(data):
+    assert json.loads(report_json(data)) == data
+
+
+def test_the_report_has_each_finding_on_a_line_of_its_own(tmp_path: Path):
+    app = build_with_page(tmp_path / "src", "accounts", unsafe_page(3))
+    text = (Path(app.outdir) / "sm-report.json").read_text("utf-8")
+    findings = json.loads(text)["findings"]
+    assert findings
+    lines = [line.rstrip(",") for line in text.splitlines()]
+    for finding in findings:
+        assert "    " + json.dumps(finding, ensure_ascii=False) in lines

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import logging
 import os
 import re
@@ -354,7 +353,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(fmt: str, state: Any, config: Any, problems: list[Problem], base: Path) -> str:
-    from ..reports import junit_xml, report_data
+    from ..reports import junit_xml, report_data, report_json
 
     if fmt == "json":
         data = report_data(state, config)
@@ -367,7 +366,7 @@ def render(fmt: str, state: Any, config: Any, problems: list[Problem], base: Pat
             }
             for p in problems
         ]
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return report_json(data) + "\n"
     if fmt == "junit":
         return junit_xml(state).decode("utf-8") + "\n"
     if fmt == "github":
