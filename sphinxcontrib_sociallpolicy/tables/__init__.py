@@ -79,13 +79,14 @@ def label_cells(tree: nodes.Element) -> None:
     of the tables in ``tree``: on a narrow screen the stylesheet shows a table row
     as a card, and the labels say what each value is (hidden otherwise)."""
     for table in tree.findall(nodes.table):
-        head = next(table.findall(nodes.thead), None)
-        body = next(table.findall(nodes.tbody), None)
-        if head is None or body is None:
+        group = _child(table, nodes.tgroup)
+        head = _child(group, nodes.thead) if group is not None else None
+        body = _child(group, nodes.tbody) if group is not None else None
+        if head is None or body is None or not len(head):
             continue
-        headers = [entry.astext() for entry in next(head.findall(nodes.row))]
-        for row in body.findall(nodes.row):
-            for header, entry in zip(headers, row.findall(nodes.entry), strict=False):
+        headers = [entry.astext() for entry in head[0].children]
+        for row in body.children:
+            for header, entry in zip(headers, row.children, strict=False):
                 if not header or not len(entry):
                     continue
                 para = entry[0]
@@ -94,6 +95,11 @@ def label_cells(tree: nodes.Element) -> None:
                 label = nodes.inline("", "", classes=["sm-cell-label"])
                 label += nodes.Text(f"{header}: ")
                 para.insert(0, label)
+
+
+def _child(node: nodes.Element, kind: type[nodes.Element]) -> Any:
+    """The first child of ``node`` of the class ``kind`` (None if none)."""
+    return next((child for child in node.children if isinstance(child, kind)), None)
 
 
 def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
