@@ -411,14 +411,32 @@ def item_fingerprints(app: Sphinx) -> tuple[dict[str, str], str]:
 
     from sphinx_needs.data import SphinxNeedsData
 
-    places: dict[str, str] = {}
-    digest = hashlib.sha256()
+    env = app.env
     # the needs as read: asking for the needs view here would post-process (and
     # freeze) them before the environment is saved
-    for need_id, need in sorted(SphinxNeedsData(app.env).get_needs_mutable().items()):
-        places[need_id] = str(need["docname"] or "")
-        if need["type"] in BY_DIRECTIVE:
-            digest.update(repr(sorted(need.items())).encode("utf-8", "replace"))
+    needs = SphinxNeedsData(env).get_needs_mutable()
+    places = {need_id: str(need["docname"] or "") for need_id, need in needs.items()}
+    # each page's items are digested when the page is read (and kept): a page not
+    # re-read has the same items as before
+    known: dict[str, str] = getattr(env, "sm_item_digests", {})
+    reread = set(getattr(app, "_sm_reading", ())) | {""}
+    fresh: dict[str, list[tuple[str, Any]]] = {}
+    with_items: set[str] = set()
+    for need_id, need in needs.items():
+        if need["type"] not in BY_DIRECTIVE:
+            continue
+        docname = places[need_id]
+        with_items.add(docname)
+        if docname in reread or docname not in known:
+            fresh.setdefault(docname, []).append((need_id, need))
+    pages = {doc: value for doc, value in known.items() if doc in with_items}
+    for docname, found in fresh.items():
+        page = hashlib.sha256()
+        for _, need in sorted(found, key=lambda pair: pair[0]):
+            page.update(repr(sorted(need.items())).encode("utf-8", "replace"))
+        pages[docname] = page.hexdigest()
+    env.sm_item_digests = pages  # type: ignore[attr-defined]
+    digest = hashlib.sha256(repr(sorted(pages.items())).encode())
     # where items are written (a renamed section changes the "Where" of findings)
     digest.update(repr(sorted(_sections(app.env).items())).encode("utf-8", "replace"))
     # the date the checks use: with sm_today unset, a build on a later day finds
