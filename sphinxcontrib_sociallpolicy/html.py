@@ -20,6 +20,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from .tables import CELL_LABELS
+
 #: the element that may break an ID after an underscore (constant markup)
 WORD_BREAK = "<wbr>"
 
@@ -55,6 +57,8 @@ _DEPART = _html_translator().depart_entry
 _VISIT_CONTAINER = _html_translator().visit_container
 _DEPART_CONTAINER = _html_translator().depart_container
 _VISIT_LITERAL = _html_translator().visit_literal
+_VISIT_PARAGRAPH = _html_translator().visit_paragraph
+_DEPART_PARAGRAPH = _html_translator().depart_paragraph
 _DEPART_LITERAL = _html_translator().depart_literal
 
 #: the name of each kind of table, for its scrolling region (constants only)
@@ -110,7 +114,41 @@ def depart_literal(self: Any, node: nodes.literal) -> None:
     _DEPART_LITERAL(self, node)
 
 
+def cell_label(paragraph: nodes.paragraph) -> str | None:
+    """The label a table cell starts with (``Header: ``), when ``paragraph`` opens a
+    body cell of a table marked by :func:`.tables.label_cells`; else None."""
+    entry = paragraph.parent
+    if not isinstance(entry, nodes.entry) or entry.children[0] is not paragraph:
+        return None
+    row = entry.parent
+    body = row.parent if row is not None else None
+    if not isinstance(body, nodes.tbody) or body.parent is None:
+        return None
+    table = body.parent.parent
+    headers = table.get(CELL_LABELS) if isinstance(table, nodes.table) else None
+    if not headers:
+        return None
+    column = row.children.index(entry)
+    header = headers[column] if column < len(headers) else ""
+    return f"{header}: " if header else None
+
+
+def visit_paragraph(self: Any, node: nodes.paragraph) -> None:
+    """Sphinx's own ``p``; in a cell of our tables, its hidden label first (the same
+    markup as an ``inline`` of the class ``sm-cell-label``: constant markup, and the
+    header's text escaped by the writer)."""
+    _VISIT_PARAGRAPH(self, node)
+    label = cell_label(node)
+    if label:
+        self.body.append(f'<span class="sm-cell-label">{self.encode(label)}</span>')
+
+
+def depart_paragraph(self: Any, node: nodes.paragraph) -> None:
+    _DEPART_PARAGRAPH(self, node)
+
+
 def setup_html(app: Sphinx) -> None:
     app.add_node(nodes.entry, override=True, html=(visit_entry, depart_entry))
     app.add_node(nodes.container, override=True, html=(visit_container, depart_container))
     app.add_node(nodes.literal, override=True, html=(visit_literal, depart_literal))
+    app.add_node(nodes.paragraph, override=True, html=(visit_paragraph, depart_paragraph))

@@ -74,27 +74,24 @@ def status_cell(status: str | None, extra: str = "") -> tuple[list[nodes.Node], 
     ]
 
 
+#: the attribute of a table whose body cells start with a label (see label_cells)
+CELL_LABELS = "sm_cell_labels"
+
+
 def label_cells(tree: nodes.Element) -> None:
-    """Put each column's header, as a hidden label, at the start of each body cell
-    of the tables in ``tree``: on a narrow screen the stylesheet shows a table row
-    as a card, and the labels say what each value is (hidden otherwise)."""
+    """Have each body cell of the tables in ``tree`` start with its column's header,
+    as a hidden label: on a narrow screen the stylesheet shows a table row as a
+    card, and the labels say what each value is (hidden otherwise). The headers are
+    kept on the table (``sm_cell_labels``); the HTML writer puts each label at the
+    start of its cell's paragraph (:func:`..html.visit_paragraph`), so the tree
+    holds no extra node per cell."""
     for table in tree.findall(nodes.table):
         group = _child(table, nodes.tgroup)
         head = _child(group, nodes.thead) if group is not None else None
         body = _child(group, nodes.tbody) if group is not None else None
         if head is None or body is None or not len(head):
             continue
-        headers = [entry.astext() for entry in head[0].children]
-        for row in body.children:
-            for header, entry in zip(headers, row.children, strict=False):
-                if not header or not len(entry):
-                    continue
-                para = entry[0]
-                if not isinstance(para, nodes.Element):
-                    continue
-                label = nodes.inline("", "", classes=["sm-cell-label"])
-                label += nodes.Text(f"{header}: ")
-                para.insert(0, label)
+        table[CELL_LABELS] = [entry.astext() for entry in head[0].children]
 
 
 def _child(node: nodes.Element, kind: type[nodes.Element]) -> Any:
