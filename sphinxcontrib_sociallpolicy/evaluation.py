@@ -38,6 +38,10 @@ def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
     errors: list[guidance.PackError] = []
     base_packs = list(base.guidance) if base is not None else []
     base_platforms = list(base.platforms) if base is not None else []
+    key = _guidance_key(app, [*base_packs, *config.guidance], base_platforms)
+    cached = _cached_guidance(app, key)
+    if cached is not None:
+        return cached
     packs = guidance.resolve_packs(
         [*base_packs, *config.guidance], config.confdir, errors=errors
     )
@@ -48,6 +52,8 @@ def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
     except guidance.PlatformError as error:
         errors.append(error)
         catalogue = guidance.load_catalogue([])
+    if not errors:
+        _keep_guidance(app, key, (packs, catalogue))
     for problem in errors:
         location, message = data_file_problem(app, problem)
         subtype = (
@@ -57,6 +63,59 @@ def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
         )
         warn(subtype, message, location)
     return packs, catalogue
+
+
+#: where the packs and catalogue, once read, are kept for the next build (beside the
+#: environment, and as trusted as it)
+GUIDANCE_CACHE = "sm-guidance.pickle"
+
+
+def _guidance_key(app: Sphinx, packs: list[Any], platforms: list[Any]) -> str:
+    """What the packs and catalogue are read from: the extension's version, the
+    settings, and every byte of the files (see :func:`data_files`)."""
+    import hashlib
+
+    from . import __version__
+
+    config = get_config(app)
+    digest = hashlib.sha256(
+        repr((__version__, packs, platforms, config.platforms, str(config.confdir))).encode(
+            "utf-8", "replace"
+        )
+    )
+    for path in data_files(app):
+        digest.update(path.encode("utf-8", "replace"))
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def _cached_guidance(app: Sphinx, key: str) -> tuple[list[Any], Any] | None:
+    """The packs and catalogue read by an earlier build from the same files."""
+    import pickle
+
+    try:
+        with open(Path(app.doctreedir) / GUIDANCE_CACHE, "rb") as cache:
+            kept_key, value = pickle.load(cache)
+    except Exception:  # noqa: BLE001 - no cache, or one that cannot be used: read
+        return None
+    return value if kept_key == key else None
+
+
+def _keep_guidance(app: Sphinx, key: str, value: tuple[list[Any], Any]) -> None:
+    """Keep the packs and catalogue read without problems, for the next build."""
+    import pickle
+
+    path = Path(app.doctreedir) / GUIDANCE_CACHE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)
+    except (OSError, pickle.PicklingError):  # a read-only folder: read next time
+        pass
 
 
 def data_file_problem(app: Sphinx, problem: Any) -> tuple[Any, str]:

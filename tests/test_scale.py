@@ -141,3 +141,79 @@ def test_the_report_has_each_finding_on_a_line_of_its_own(tmp_path: Path):
     lines = [line.rstrip(",") for line in text.splitlines()]
     for finding in findings:
         assert "    " + json.dumps(finding, ensure_ascii=False) in lines
+
+
+# --- the packs and catalogue are read once, and again when a file changes ----------
+
+
+def _count_pack_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from sphinxcontrib_sociallpolicy import guidance
+
+    reads: list[int] = []
+    resolve = guidance.resolve_packs
+
+    def counted(*args, **kwargs):
+        reads.append(1)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(guidance, "resolve_packs", counted)
+    return reads
+
+
+def test_the_packs_read_by_one_build_are_kept_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import shutil
+
+    from sm_testing import ROOTS, build_html
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-compliant", src)
+    pack = src / "local-pack.yaml"
+    shipped = Path(guidance_packs_dir()) / "kent-2010.yaml"
+    pack.write_text(shipped.read_text("utf-8"), "utf-8")
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text("utf-8").replace('"kent-2010"', '"local-pack.yaml"'), "utf-8"
+    )
+    reads = _count_pack_reads(monkeypatch)
+    first = build_html(src, tmp_path / "out")
+    read_first = len(reads)
+    assert read_first >= 1
+    tools = src / "tools.rst"
+    tools.write_text(tools.read_text("utf-8") + "\n.. an edit elsewhere\n", "utf-8")
+    again = build_html(src, tmp_path / "out")
+    assert len(reads) == read_first  # kept: the files are the same
+    assert warnings_of(again) == warnings_of(first)
+    # an edited pack is read again, and what it says now is what the build shows
+    old = "Each tool has a stated purpose"
+    pack.write_text(pack.read_text("utf-8").replace(old, "Each tool says what it is for"))
+    edited = build_html(src, tmp_path / "out")
+    assert len(reads) > read_first
+    page = (Path(edited.outdir) / "appendix.html").read_text("utf-8")
+    assert "Each tool says what it is for" in page
+
+
+def test_a_damaged_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import shutil
+
+    from sm_testing import ROOTS, build_html
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-compliant", src)
+    first = build_html(src, tmp_path / "out")
+    cache = tmp_path / "out" / "doctrees" / "sm-guidance.pickle"
+    assert cache.is_file()
+    cache.write_bytes(b"not a pickle")
+    reads = _count_pack_reads(monkeypatch)
+    tools = src / "tools.rst"
+    tools.write_text(tools.read_text("utf-8") + "\n.. an edit elsewhere\n", "utf-8")
+    again = build_html(src, tmp_path / "out")
+    assert reads  # read again: the damaged cache is not used
+    assert warnings_of(again) == warnings_of(first)
+
+
+def guidance_packs_dir() -> Path:
+    import sphinxcontrib_sociallpolicy
+
+    return Path(sphinxcontrib_sociallpolicy.__file__).parent / "guidance" / "packs"
