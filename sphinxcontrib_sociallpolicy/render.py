@@ -17,7 +17,6 @@ from docutils import nodes
 from docutils.utils import get_source_line
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
-from sphinx.util.nodes import make_refnode
 
 from .model import rating, score
 from .needs import ALL_FIELD, SECTIONS_FIELD
@@ -560,28 +559,57 @@ def safe_output_written(app: Sphinx, doctree: nodes.document, docname: str) -> N
     make_output_safe(doctree, report=True)
 
 
+def need_pages(app: Sphinx) -> dict[str, str]:
+    """``{need ID: its page}`` of this build's needs (read once per build)."""
+    from sphinx_needs.api import get_needs_view
+
+    pages = getattr(app, "_sm_need_pages", None)
+    if pages is None:
+        pages = {
+            need_id: need["docname"] or "" for need_id, need in get_needs_view(app).items()
+        }
+        app._sm_need_pages = pages  # type: ignore[attr-defined]
+    return pages
+
+
+def forget_need_pages(app: Sphinx, env: Any) -> None:
+    """``env-updated``: a new build reads its needs afresh."""
+    app._sm_need_pages = None  # type: ignore[attr-defined]
+
+
 def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: each :class:`sm_ref` becomes a link to its item's page,
     or stays plain text where the item does not exist (reported as ``sm.link``)."""
-    from sphinx_needs.api import get_needs_view
-
     found = list(doctree.findall(sm_ref))
     if not found:
         return
-    needs = get_needs_view(app)
+    pages = need_pages(app)
+    uris: dict[str, str | None] = {}  # each target page's address from this page
     for node in found:
-        target = needs.get(node["refid"])
-        children = node.children[:] or [nodes.Text(node["refid"])]
-        if target is None or not target["docname"]:
+        item_id = node["refid"]
+        children = node.children[:] or [nodes.Text(item_id)]
+        page = pages.get(item_id)
+        if not page:
             node.replace_self(children)
             continue
-        try:
-            refnode = make_refnode(
-                app.builder, docname, target["docname"], node["refid"], children
-            )
-        except Exception:  # noqa: BLE001 - a builder that cannot link: keep the text
+        if page not in uris:
+            try:
+                uris[page] = (
+                    None if page == docname else app.builder.get_relative_uri(docname, page)
+                )
+            except Exception:  # noqa: BLE001 - a builder that cannot link: the text
+                uris[page] = ""
+        uri = uris[page]
+        if uri == "":
             node.replace_self(children)
             continue
+        # as sphinx.util.nodes.make_refnode makes it
+        refnode = nodes.reference("", "", internal=True)
+        if uri is None:
+            refnode["refid"] = item_id
+        else:
+            refnode["refuri"] = f"{uri}#{item_id}"
+        refnode += children
         node.replace_self(refnode)
 
 
@@ -591,4 +619,5 @@ def setup_render(app: Sphinx) -> None:
     # last: after the tables (400), item links (500) and the LaTeX changes (900)
     app.connect("doctree-resolved", safe_output_written, priority=990)
     app.connect("doctree-resolved", resolve_refs)
+    app.connect("env-updated", forget_need_pages)
     app.connect("doctree-resolved", latex_item_breaks, priority=600)
