@@ -217,3 +217,100 @@ def guidance_packs_dir() -> Path:
     import sphinxcontrib_sociallpolicy
 
     return Path(sphinxcontrib_sociallpolicy.__file__).parent / "guidance" / "packs"
+
+
+# --- linear: the work of a whole build, counted --------------------------------------
+
+
+def _bench():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
+    spec = importlib.util.spec_from_file_location("sm_bench_scale", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class Visits:
+    """Counts every visit to an element of the lists and dicts it wraps."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def list(self, values: list) -> list:
+        visits = self
+
+        class Counted(list):
+            def __iter__(self):
+                for value in list.__iter__(self):
+                    visits.count += 1
+                    yield value
+
+        return Counted(values)
+
+    def dict(self, values: dict) -> dict:
+        visits = self
+
+        def counted(iterator):
+            for value in iterator:
+                visits.count += 1
+                yield value
+
+        class Counted(dict):
+            def __iter__(self):
+                return counted(dict.__iter__(self))
+
+            def values(self):
+                return counted(dict.values(self))
+
+            def items(self):
+                return counted(dict.items(self))
+
+        return Counted(values)
+
+
+def visits_in_a_build(src: Path, out: Path, monkeypatch: pytest.MonkeyPatch):
+    """Build ``src`` counting each visit to a finding, a result or an item of the
+    policy after the evaluation (by the tables, status marks, reports): a count of
+    work, whatever the machine's speed or load. Also the findings."""
+    from sm_testing import build_html
+
+    from sphinxcontrib_sociallpolicy import guidance
+
+    visits = Visits()
+    evaluate = guidance.evaluate
+
+    def counted(policy, *args, **kwargs):
+        result = evaluate(policy, *args, **kwargs)
+        result.findings = visits.list(result.findings)
+        result.results = visits.list(result.results)
+        policy.items = visits.dict(policy.items)
+        return result
+
+    monkeypatch.setattr(guidance, "evaluate", counted)
+    app = build_html(src, out)
+    monkeypatch.setattr(guidance, "evaluate", evaluate)
+    return visits.count, len(findings_of(app))
+
+
+def test_the_work_of_a_build_grows_linearly_with_the_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The benchmark's findings-heavy policy at 160 and 640 items (40 a page): four
+    times the items, at most 4.8 times the visits to findings, results and items
+    after the evaluation (the tables, with hundreds of findings, the status marks,
+    the reports). A lookup that scanned every finding for each tool, or every item
+    for each link, would make it about sixteen times."""
+    bench = _bench()
+    counts = []
+    for items in (160, 640):
+        model = bench.make_model(items, items // 40, profile="findings")
+        src = bench.generate(tmp_path, model, "sociallpolicy", True, f"p{items}")
+        counts.append(visits_in_a_build(src, tmp_path / f"out{items}", monkeypatch))
+    (small, small_findings), (large, large_findings) = counts
+    assert large_findings > 3 * small_findings > 0
+    assert large <= small * 4 * 1.2, f"{small} visits at 160 items, {large} at 640"
