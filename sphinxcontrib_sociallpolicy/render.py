@@ -577,9 +577,10 @@ def forget_need_pages(app: Sphinx, env: Any) -> None:
     app._sm_need_pages = None  # type: ignore[attr-defined]
 
 
-def resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def resolve_refs(app: Sphinx, doctree: nodes.Element, docname: str) -> None:
     """``doctree-resolved``: each :class:`sm_ref` becomes a link to its item's page,
-    or stays plain text where the item does not exist (reported as ``sm.link``)."""
+    or stays plain text where the item does not exist (reported as ``sm.link``).
+    The tables resolve theirs before they join the page (a smaller tree to search)."""
     found = list(doctree.findall(sm_ref))
     if not found:
         return

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..project import ProjectState, get_state, note_doc
-from ..render import allow_latex_breaks
+from ..render import allow_latex_breaks, resolve_refs
 from ..warnings import SmWarning, warn
 from .filters import FILTER_KINDS, FilterError, compile_filter
 
@@ -125,6 +125,8 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                     table_id = f"{base}-{suffix}"
                 table["ids"].append(table_id)
                 doctree.ids[table_id] = table
+        # its item links, while the table is a tree of its own
+        resolve_refs(app, container, docname)
         if app.builder.format == "html":
             label_cells(container)
         if app.builder.format == "latex":
