@@ -53,9 +53,9 @@ pdf: $(VENV)/.installed
 docs: $(VENV)/.installed-docs
 	$(BIN)/python -m sphinx -b html -nW --keep-going docs $(OUT)/docs/html
 
-## bench: compare build times with plain Sphinx and plain sphinx-needs
+## bench: build times against plain Sphinx and sphinx-needs: compliant, findings-heavy, incremental, -j 2, 1k/4k/16k items
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/bench.py --items 4000 --repeat 3
+	$(BIN)/python benchmarks/bench.py --items 4000 --repeat 3 --sizes 1000,4000,16000
 
 ## bench-portfolio: sociallpolicy portfolio over 300 generated schools
 bench-portfolio: $(VENV)/.installed
