@@ -59,7 +59,11 @@ def test_the_generated_items_are_valid_and_the_profiles_differ() -> None:
     assert [(i.id, [n for n, _ in i.facts]) for i in compliant.items] == [
         (i.id, [n for n, _ in i.facts]) for i in findings.items
     ]
-    tools = [(a, b) for a, b in zip(compliant.items, findings.items) if a.kind == "tool"]
+    tools = [
+        (a, b)
+        for a, b in zip(compliant.items, findings.items, strict=True)
+        if a.kind == "tool"
+    ]
     assert any(dict(a.facts) != dict(b.facts) for a, b in tools)
 
 
