@@ -8,9 +8,12 @@ that is more than a fifth of the build (``benchmarks/bench.py``).
 
 So, as the Python documentation suggests for long-lived objects (``gc.freeze``):
 
-- after each document is read, the young garbage is collected (``gc.collect(1)``,
-  cheap) and what is left is frozen: later collections skip it;
-- after reading, the whole environment is frozen;
+- after each document is read (and, reading in parallel, after each batch of
+  documents is merged into the main process), the young garbage is collected
+  (``gc.collect(1)``, cheap) and what is left is frozen: later collections skip it;
+- after reading, the whole environment is frozen, and each page once resolved, just
+  before it is written (with ``-j``, by a process forked from this one, which then
+  collects only what it makes itself);
 - when the build ends (also when it fails), everything is unfrozen, and the next
   collection frees what is no longer used;
 - when the process exits, everything is frozen again: the operating system frees
@@ -19,6 +22,8 @@ So, as the Python documentation suggests for long-lived objects (``gc.freeze``):
 
 What is frozen is kept until the build ends: the peak memory of a build grows by
 about a third (the trees of the written pages are freed at the end, not one by one).
+At 4,000 items a serial build takes about 27 s instead of 37 s, and ``-j 2`` about
+20 s instead of 29 s.
 Nothing else changes: no threshold is touched, and a process that builds again
 starts unfrozen.
 """
@@ -39,8 +44,24 @@ def after_document_read(app: Sphinx, doctree: Any) -> None:
     gc.freeze()
 
 
+def after_merging(app: Sphinx, env: BuildEnvironment, docnames: Any, other: Any) -> None:
+    """``env-merge-info`` (parallel reading, in the main process): collect the young
+    garbage, freeze what the merged documents left."""
+    gc.collect(1)
+    gc.freeze()
+
+
 def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated``: freeze what reading left (the environment, the needs)."""
+    gc.collect(1)
+    gc.freeze()
+
+
+def after_resolving(app: Sphinx, doctree: Any, docname: str) -> None:
+    """``doctree-resolved``, last: collect the young garbage, freeze the page about to
+    be written. Writing in parallel, Sphinx hands resolved pages to processes forked
+    from this one: their collections then skip everything they inherit (and leave
+    its memory shared)."""
     gc.collect(1)
     gc.freeze()
 
@@ -56,5 +77,7 @@ def setup_memory(app: Sphinx) -> None:
     atexit.register(gc.freeze)
     # last, after every other handler of these events
     app.connect("doctree-read", after_document_read, priority=990)
+    app.connect("env-merge-info", after_merging, priority=990)
     app.connect("env-updated", after_reading, priority=990)
+    app.connect("doctree-resolved", after_resolving, priority=999)
     app.connect("build-finished", build_finished, priority=990)

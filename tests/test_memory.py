@@ -13,18 +13,28 @@ from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 
-def test_what_reading_left_is_frozen_until_the_build_ends(tmp_path: Path):
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_what_reading_left_is_frozen_until_the_build_ends(tmp_path: Path, parallel: int):
+    """Frozen after reading (also after merging what parallel readers read), more
+    with each page resolved for writing, and nothing once the build ends."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-compliant", src)
     assert gc.get_freeze_count() == 0
     seen: list[int] = []
-    app = SphinxTestApp("html", srcdir=src, freshenv=True)
+    resolved: list[int] = []
+    app = SphinxTestApp("html", srcdir=src, freshenv=True, parallel=parallel)
     app.connect("write-started", lambda app, builder: seen.append(gc.get_freeze_count()))
+    app.connect(
+        "doctree-resolved",
+        lambda app, doctree, docname: resolved.append(gc.get_freeze_count()),
+        priority=1000,
+    )
     try:
         app.build()
     finally:
         app.cleanup()
     assert seen and seen[0] > 0
+    assert resolved and resolved[0] >= seen[0]
     assert gc.get_freeze_count() == 0
 
 
