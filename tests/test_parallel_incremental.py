@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -177,26 +178,46 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+def rebuilt_after(
+    src: Path, tmp_path: Path, edit: Callable[[], None], parallel: int = 0
+) -> set[str]:
+    """Build ``src``, ``edit`` it, rebuild incrementally: the rebuilt pages must equal
+    a clean build of the edited text. The pages the rebuild wrote."""
+    out = tmp_path / "out"
+    build(src, out, parallel=parallel, fresh=True)
+    before = written(out)
+    edit()
+    incremental = build(src, out, parallel=parallel)
+    clean = build(src, tmp_path / "clean", parallel=parallel, fresh=True)
+    assert snapshot(incremental) == snapshot(clean)
+    return rewritten(before, out)
+
+
+def add_a_sentence(src: Path) -> Callable[[], None]:
+    """An edit of a tool's text that changes no status mark."""
+    return lambda: replace_in(
+        src / "tools.rst",
+        "Each class shares its work; pupils and parents comment.",
+        "Each class shares its work; pupils and parents comment. Teachers reply.",
+    )
+
+
 @pytest.mark.parametrize("parallel", [0, 2])
 def test_an_edit_that_changes_the_marks_of_another_page_rewrites_it(
     compliant: Path, tmp_path: Path, parallel: int
 ):
     """The two-step verification safeguard (safeguards.rst) stops counting: every
     tool on tools.rst, which is not re-read, now shows a finding in its mark."""
-    out = tmp_path / "out"
-    build(compliant, out, parallel=parallel, fresh=True)
-    assert "Status: 1 finding" not in (out / "html" / "tools.html").read_text("utf-8")
-    before = written(out)
-    replace_in(
-        compliant / "safeguards.rst",
-        ":kind: two-step-verification",
-        ":kind: other",
-    )
-    incremental = build(compliant, out, parallel=parallel)
-    clean = build(compliant, tmp_path / "clean", parallel=parallel, fresh=True)
-    assert snapshot(incremental) == snapshot(clean)
-    assert "tools.html" in rewritten(before, out)
-    assert "Status: 1 finding" in (out / "html" / "tools.html").read_text("utf-8")
+    tools = tmp_path / "out" / "html" / "tools.html"
+
+    def edit() -> None:
+        assert "Status: 1 finding" not in tools.read_text("utf-8")
+        replace_in(
+            compliant / "safeguards.rst", ":kind: two-step-verification", ":kind: other"
+        )
+
+    assert "tools.html" in rebuilt_after(compliant, tmp_path, edit, parallel)
+    assert "Status: 1 finding" in tools.read_text("utf-8")
 
 
 @pytest.mark.parametrize("parallel", [0, 2])
@@ -205,18 +226,7 @@ def test_an_edit_that_changes_no_other_marks_rewrites_only_what_depends_on_it(
 ):
     """A sentence added to a tool's text: its page and the whole-project tables are
     rewritten; the safeguards page, whose marks stay the same, is not."""
-    out = tmp_path / "out"
-    build(compliant, out, parallel=parallel, fresh=True)
-    before = written(out)
-    replace_in(
-        compliant / "tools.rst",
-        "Each class shares its work; pupils and parents comment.",
-        "Each class shares its work; pupils and parents comment. Teachers reply.",
-    )
-    incremental = build(compliant, out, parallel=parallel)
-    clean = build(compliant, tmp_path / "clean", parallel=parallel, fresh=True)
-    assert snapshot(incremental) == snapshot(clean)
-    changed = rewritten(before, out)
+    changed = rebuilt_after(compliant, tmp_path, add_a_sentence(compliant), parallel)
     assert {"tools.html", "appendix.html"} <= changed
     assert "safeguards.html" not in changed
 
@@ -228,18 +238,8 @@ def test_with_needextend_every_page_with_marks_is_rewritten(
     out early: every page with marks is rewritten when any item changes."""
     with (compliant / "appendix.rst").open("a", encoding="utf-8") as page:
         page.write("\n.. needextend:: CTRL_PRIVACY\n   :status: adopted\n")
-    out = tmp_path / "out"
-    build(compliant, out, fresh=True)
-    before = written(out)
-    replace_in(
-        compliant / "tools.rst",
-        "Each class shares its work; pupils and parents comment.",
-        "Each class shares its work; pupils and parents comment. Teachers reply.",
-    )
-    incremental = build(compliant, out)
-    clean = build(compliant, tmp_path / "clean", fresh=True)
-    assert snapshot(incremental) == snapshot(clean)
-    assert "safeguards.html" in rewritten(before, out)
+    changed = rebuilt_after(compliant, tmp_path, add_a_sentence(compliant))
+    assert "safeguards.html" in changed
 
 
 def test_the_verdicts_worked_out_early_are_reused_with_the_same_warnings(
@@ -254,11 +254,7 @@ def test_the_verdicts_worked_out_early_are_reused_with_the_same_warnings(
     out = tmp_path / "out"
     first = build(compliant, out, fresh=True)
     assert any("[sm.mod_premoderation]" in line for line in warnings_of(first))
-    replace_in(
-        compliant / "tools.rst",
-        "Each class shares its work; pupils and parents comment.",
-        "Each class shares its work; pupils and parents comment. Teachers reply.",
-    )
+    add_a_sentence(compliant)()
     calls: list[int] = []
     evaluate = guidance.evaluate
 
@@ -293,11 +289,7 @@ def test_links_written_out_of_order_give_what_a_clean_build_gives(
     )
     out = tmp_path / "out"
     build(compliant, out, fresh=True)
-    replace_in(
-        compliant / "tools.rst",
-        "Each class shares its work; pupils and parents comment.",
-        "Each class shares its work; pupils and parents comment. Teachers reply.",
-    )
+    add_a_sentence(compliant)()
     incremental = build(compliant, out)
     clean = build(compliant, tmp_path / "clean", fresh=True)
     assert warnings_of(incremental) == warnings_of(clean)
