@@ -95,11 +95,10 @@ def visit_literal(self: Any, node: nodes.literal) -> None:
     """Sphinx's own ``code``; an item ID shown as code (``sm-id``) may break after
     each underscore: the same as its pieces and a ``<wbr>`` between them, written
     here rather than as extra nodes, so no page needs another pass over its tree."""
+    _VISIT_LITERAL(self, node)
     text = node.astext()
     if "sm-id" not in node["classes"] or "_" not in text or len(node.children) != 1:
-        _VISIT_LITERAL(self, node)
         return
-    _VISIT_LITERAL(self, node)
     pieces = text.split("_")
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1

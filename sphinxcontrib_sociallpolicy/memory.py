@@ -35,33 +35,14 @@ import gc
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 
 
-def after_document_read(app: Sphinx, doctree: Any) -> None:
-    """``doctree-read``: collect the young garbage, freeze what is left."""
-    gc.collect(1)
-    gc.freeze()
-
-
-def after_merging(app: Sphinx, env: BuildEnvironment, docnames: Any, other: Any) -> None:
-    """``env-merge-info`` (parallel reading, in the main process): collect the young
-    garbage, freeze what the merged documents left."""
-    gc.collect(1)
-    gc.freeze()
-
-
-def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: freeze what reading left (the environment, the needs)."""
-    gc.collect(1)
-    gc.freeze()
-
-
-def after_resolving(app: Sphinx, doctree: Any, docname: str) -> None:
-    """``doctree-resolved``, last: collect the young garbage, freeze the page about to
-    be written. Writing in parallel, Sphinx hands resolved pages to processes forked
-    from this one: their collections then skip everything they inherit (and leave
-    its memory shared)."""
+def freeze_what_is_left(app: Sphinx, *event_args: Any) -> None:
+    """``doctree-read``, ``env-merge-info``, ``env-updated`` and, last,
+    ``doctree-resolved`` (see above): collect the young garbage (cheap), and freeze
+    what is left. Writing in parallel, Sphinx hands each resolved page to a process
+    forked from this one, whose collections then skip everything it inherits (and
+    leave that memory shared)."""
     gc.collect(1)
     gc.freeze()
 
@@ -76,8 +57,7 @@ def setup_memory(app: Sphinx) -> None:
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
     # last, after every other handler of these events
-    app.connect("doctree-read", after_document_read, priority=990)
-    app.connect("env-merge-info", after_merging, priority=990)
-    app.connect("env-updated", after_reading, priority=990)
-    app.connect("doctree-resolved", after_resolving, priority=999)
+    for event in ("doctree-read", "env-merge-info", "env-updated"):
+        app.connect(event, freeze_what_is_left, priority=990)
+    app.connect("doctree-resolved", freeze_what_is_left, priority=999)
     app.connect("build-finished", build_finished, priority=990)

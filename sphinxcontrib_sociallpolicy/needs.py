@@ -135,19 +135,22 @@ def register_needs(app: Sphinx, config: Config) -> None:
         config.needs_links = links
 
 
+def tool_ids(needs: Any) -> list[str]:
+    """The IDs of the tools among ``needs`` (what ``all`` in a link option names)."""
+    return sorted(need_id for need_id, need in needs.items() if need["type"] == "sm-tool")
+
+
 def expand_all_links(app: Sphinx, needs: Any) -> None:
     """``needs-before-post-processing``: turn ``all`` in a link option into every
     tool's ID, so sphinx-needs resolves back links, needflow and filters on them."""
-    tool_ids = sorted(
-        need_id for need_id, need in needs.items() if need["type"] == "sm-tool"
-    )
+    every_tool = tool_ids(needs)
     for need in needs.values():
         all_links_of = need.get(ALL_FIELD)
         if not all_links_of:
             continue
         for link_name in all_links_of:
             try:
-                need[link_name] = list(tool_ids)
+                need[link_name] = list(every_tool)
             except (KeyError, TypeError):  # pragma: no cover - a project's own type
                 pass
 

@@ -24,7 +24,7 @@ from sphinx_needs.api import get_needs_view
 
 from .config import get_config
 from .model import Finding, Item, Policy, RequirementInfo, Result
-from .needs import ALL_FIELD, BASE_FIELD, PACK_FIELD
+from .needs import ALL_FIELD, BASE_FIELD, PACK_FIELD, tool_ids
 from .options import split_list
 from .schema import BY_DIRECTIVE, BY_KIND
 from .warnings import SmWarning, warn
@@ -101,9 +101,7 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
                         # (needs.expand_all_links), in sphinx-needs' order
                         if spec.field in (need.get(ALL_FIELD) or ()):
                             if every_tool is None:
-                                every_tool = [
-                                    i for i, n in needs.items() if n["type"] == "sm-tool"
-                                ]
+                                every_tool = tool_ids(needs)
                             found = every_tool
                         found = sorted_links(found)
                     links[spec.name] = found
