@@ -65,27 +65,60 @@ def rows_of(html: str, table_class: str) -> list[str]:
 
 
 def test_hundreds_of_findings_are_shown_by_rule(tmp_path: Path):
-    """40 open accounts give well over 200 findings: one row per rule and status,
-    each naming every item it found, once; each item's status mark links to the
-    first row that names it."""
+    """40 open accounts give well over 200 findings: rows by rule and status, each
+    naming at most 25 items (a rule that found 40 continues on a second row), every
+    item it found once; each item's status mark links to the first row that names
+    it."""
+    from sphinxcontrib_sociallpolicy.tables.compliance import ITEMS_PER_ROW
+
+    assert ITEMS_PER_ROW == 25
     app = build_with_page(tmp_path / "src", "accounts", unsafe_page(40))
     html = (Path(app.outdir) / "accounts.html").read_text("utf-8")
     assert "sm-findings-by-rule" in html
     rows = rows_of(html, "sm-findings-by-rule")
     findings = findings_of(app)
     assert len(findings) > 200
-    assert len(rows) == len({(f["rule"], f["status"]) for f in findings})
-    premoderation = next(
+    groups: dict[tuple[str, str], set[str]] = {}
+    for f in findings:
+        groups.setdefault((f["rule"], f["status"]), set()).add(f["item"])
+    assert len(rows) == sum(-(-len(items) // 25) for items in groups.values())
+    premoderation = [
         row for row in rows if "MOD_PREMODERATION" in re.sub(r"<[^>]+>", "", row)
-    )
-    assert "40 items: " in premoderation
+    ]
+    assert len(premoderation) == 2
+    assert "40 items, 1 to 25: " in premoderation[0]
+    assert "26 to 40: " in premoderation[1]
+    both = "".join(premoderation)
     for n in range(1, 41):
-        assert premoderation.count(f'href="#TOOL_OPEN_{n:03d}"') == 1
+        assert both.count(f'href="#TOOL_OPEN_{n:03d}"') == 1
         # the mark on the item links to the place its first row names it
         anchor = f"sm-findings-tool-open-{n:03d}"
         assert f'href="#{anchor}"' in html
         assert html.count(f'id="{anchor}"') == 1
     assert "There are " in html and "shown by rule" in html
+
+
+def test_a_thousand_findings_of_one_rule_make_a_pdf(tmp_path: Path):
+    """300 open accounts: each rule names 300 items, in rows of 25, so no table row
+    is taller than a page and no line of the LaTeX is longer than TeX can read (one
+    row of a thousand links stopped the PDF build with "Unable to read an entire
+    line")."""
+    import shutil
+
+    from sm_testing import ROOTS, build_pdf
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-compliant", src)
+    (src / "accounts.rst").write_text(unsafe_page(300), "utf-8")
+    index = src / "index.rst"
+    index.write_text(
+        index.read_text("utf-8").replace("   appendix\n", "   appendix\n   accounts\n")
+    )
+    log, latex = build_pdf(src, tmp_path / "out")
+    tex = next(latex.glob("*.tex")).read_text("utf-8")
+    assert "300 items, 1 to 25: " in tex
+    assert max(len(line) for line in tex.splitlines()) < 20_000
+    assert "Overfull \\vbox" not in log
 
 
 def test_a_few_findings_are_one_row_each(tmp_path: Path):

@@ -98,7 +98,8 @@ TABLE_OPTION_HELP = {
     ),
     "heatmap": "Add a 5 x 5 likelihood x impact grid of the risks (a flag).",
     "findings": "How the findings table is laid out: ``each`` (one row per finding), "
-    "``by-rule`` (one row per rule and status, with the items it found) or ``auto`` "
+    "``by-rule`` (one row per rule and status, with the items it found, 25 to a row) "
+    "or ``auto`` "
     "(the default: by rule when there are more than 200 findings, so the summary "
     "stays readable and quick to build). Another value is an ``sm.option`` warning, "
     "and ``auto`` is used.",

@@ -23,6 +23,10 @@ from . import Registration, TableDirective, sm_table, status_cell, unchanged
 FINDINGS_LAYOUTS = ("auto", "each", "by-rule")
 #: with ``:findings: auto``, more findings than this are shown by rule
 GROUP_FINDINGS_OVER = 200
+#: items named in one row of the findings by rule; a rule that found more continues
+#: on the next rows (a table row cannot break across a PDF page, and TeX reads a
+#: paragraph of a thousand links as one line longer than it can hold)
+ITEMS_PER_ROW = 25
 
 
 class ComplianceDirective(TableDirective):
@@ -239,7 +243,8 @@ def findings_by_rule(
     n = len(findings)
     said = (
         f"There are {n} findings, shown by rule: one row for each rule and status, "
-        "with the items it found. Each item's status mark links to the first row "
+        f"with the items it found ({ITEMS_PER_ROW} a row, so a rule that found more "
+        "continues on the next rows). Each item's status mark links to the first row "
         "that names it. What to do for each item is in its warning in the build, in "
         "the output of sociallpolicy check and in sm-report.json."
     )
@@ -248,38 +253,41 @@ def findings_by_rule(
     cell_classes = []
     for (severity, rule, status), found in groups.items():
         shown, classes = status_cell(status)
-        count = len({finding.item for finding in found})
-        items: list[nodes.Node] = [nodes.Text(f"{count} item{'s' if count != 1 else ''}: ")]
-        seen: set[str] = set()
-        for finding in found:
-            if finding.item in seen:
-                continue
-            if seen:
-                items.append(nodes.Text(", "))
-            seen.add(finding.item)
-            shown_item: nodes.Node = (
-                ref(finding.item)
-                if finding.item in state.policy.items
-                else nodes.literal(finding.item, finding.item)
+        found_items = list(dict.fromkeys(finding.item for finding in found))
+        count = len(found_items)
+        for first in range(0, count, ITEMS_PER_ROW):
+            batch = found_items[first : first + ITEMS_PER_ROW]
+            if count <= ITEMS_PER_ROW:
+                said = f"{count} item{'s' if count != 1 else ''}: "
+            elif first == 0:
+                said = f"{count} items, 1 to {len(batch)}: "
+            else:
+                said = f"{first + 1} to {first + len(batch)}: "
+            items: list[nodes.Node] = [nodes.Text(said)]
+            for index, item_id in enumerate(batch):
+                if index:
+                    items.append(nodes.Text(", "))
+                anchor = findings_anchor(item_id)
+                if anchor not in document.ids:
+                    # the place the item's status mark links to
+                    target = nodes.target("", "", ids=[anchor])
+                    document.ids[anchor] = target
+                    items.append(target)
+                items.append(
+                    ref(item_id)
+                    if item_id in state.policy.items
+                    else nodes.literal(item_id, item_id)
+                )
+            rows.append(
+                [
+                    [nodes.literal(rule, rule, classes=["sm-id"])],
+                    severity,
+                    titles.get(rule, ""),
+                    items,
+                    [node.deepcopy() for node in shown],
+                ]
             )
-            anchor = findings_anchor(finding.item)
-            if anchor not in document.ids:
-                # the place the item's status mark links to
-                target = nodes.target("", "", ids=[anchor])
-                document.ids[anchor] = target
-                items.append(target)
-            items.append(shown_item)
-        title = titles.get(rule, "")
-        rows.append(
-            [
-                [nodes.literal(rule, rule, classes=["sm-id"])],
-                severity,
-                title,
-                items,
-                shown,
-            ]
-        )
-        cell_classes.append([[], [], [], [], classes])
+            cell_classes.append([[], [], [], [], classes])
     out.append(
         make_table(
             ["Rule", "Severity", "Requirement", "Items", "Status"],
