@@ -135,61 +135,6 @@ def register_needs(app: Sphinx, config: Config) -> None:
         config.needs_links = links
 
 
-#: the keys of a JSON schema that only give a value's type
-_TYPE_KEYS = frozenset({"type", "items"})
-
-
-def _type_only(schema: Any) -> bool:
-    """Whether ``schema`` (a field's or link's) says no more than the value's type."""
-    if schema is None:
-        return True
-    if not isinstance(schema, dict) or set(schema) - _TYPE_KEYS:
-        return False
-    items = schema.get("items")
-    return items is None or (isinstance(items, dict) and set(items) <= {"type"})
-
-
-def schema_check_adds_nothing(config: Config) -> bool:
-    """Whether sphinx-needs' schema validation (run over every need at each build's
-    ``write-started``) could find nothing: the project sets no schema of its own
-    beyond values' types, which sphinx-needs already enforces when it creates or
-    extends a need (a bad value is its ``needs.create_need`` or ``needs.needextend``
-    warning, at the need), and our directives check our options themselves. False
-    when the project sets ``needs_schema_validation_enabled`` itself."""
-    raw = getattr(config, "_raw_config", {}) or {}
-    overrides = getattr(config, "_overrides", {}) or {}
-    if "needs_schema_validation_enabled" in raw or "needs_schema_validation_enabled" in (
-        overrides
-    ):
-        return False
-    if getattr(config, "needs_schema_definitions", None) or getattr(
-        config, "needs_schema_definitions_from_json", None
-    ):
-        return False
-    declared: list[Any] = []
-    for name in ("needs_fields", "needs_links", "needs_extra_links"):
-        value = getattr(config, name, None) or {}
-        declared += list(value.values()) if isinstance(value, dict) else list(value)
-    declared += list(getattr(config, "needs_extra_options", None) or [])
-    for entry in declared:
-        if isinstance(entry, dict) and not _type_only(entry.get("schema")):
-            return False
-    for need_type in getattr(config, "needs_types", None) or []:
-        if isinstance(need_type, dict) and (need_type.get("fields") or need_type.get("links")):
-            return False  # fields or links declared per type: left to sphinx-needs
-    return True
-
-
-def skip_redundant_schema_check(app: Sphinx, config: Config) -> None:
-    """``config-inited`` (after :func:`register_needs`): turn sphinx-needs' schema
-    validation off where it could find nothing (:func:`schema_check_adds_nothing`);
-    at 4,000 needs it costs about half a second of every build, incremental ones too.
-    Set at ``config-inited``, from the configuration alone, so every build of a
-    project decides the same (no rebuild for a changed setting)."""
-    if schema_check_adds_nothing(config):
-        config.needs_schema_validation_enabled = False
-
-
 def tool_ids(needs: Any) -> list[str]:
     """The IDs of the tools among ``needs`` (what ``all`` in a link option names)."""
     return sorted(need_id for need_id, need in needs.items() if need["type"] == "sm-tool")
@@ -212,5 +157,4 @@ def expand_all_links(app: Sphinx, needs: Any) -> None:
 
 def setup_needs(app: Sphinx) -> None:
     app.connect("config-inited", register_needs, priority=520)
-    app.connect("config-inited", skip_redundant_schema_check, priority=521)
     app.connect("needs-before-post-processing", expand_all_links)
