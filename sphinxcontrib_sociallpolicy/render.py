@@ -4,13 +4,16 @@ Everything here builds generic docutils nodes (containers, paragraphs, field lis
 tables) from typed values: user text only ever becomes ``nodes.Text``, so it is escaped
 by each writer (HTML and LaTeX alike). No RST or HTML string is built from user
 values. Links between items are :class:`sm_ref` placeholders, resolved to references
-in the write phase (:func:`resolve_refs`), when every item's page is known.
+in the write phase (:func:`resolve_refs`), when every item's page is known; tables,
+built in the write phase, make the references themselves (:func:`linking`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeAlias
 
 from docutils import nodes
@@ -109,10 +112,17 @@ def status_mark(item_id: str) -> sm_status:
     return node
 
 
-def ref(item_id: str) -> sm_ref:
+def ref(item_id: str) -> nodes.Element:
+    """A link to an item: an :class:`sm_ref` placeholder, resolved when the page is
+    written; or, while a table is built in the write phase (:func:`linking`), the
+    link itself."""
+    label = nodes.literal(item_id, item_id, classes=["sm-id"])
+    linker = _LINKER.get()
+    if linker is not None:
+        return linker.link(item_id, [label])
     node = sm_ref()
     node["refid"] = item_id
-    node += nodes.literal(item_id, item_id, classes=["sm-id"])
+    node += label
     return node
 
 
@@ -577,41 +587,76 @@ def forget_need_pages(app: Sphinx, env: Any) -> None:
     app._sm_need_pages = None  # type: ignore[attr-defined]
 
 
-def resolve_refs(app: Sphinx, doctree: nodes.Element, docname: str) -> None:
-    """``doctree-resolved``: each :class:`sm_ref` becomes a link to its item's page,
-    or stays plain text where the item does not exist (reported as ``sm.link``).
-    The tables resolve theirs before they join the page (a smaller tree to search)."""
-    found = list(doctree.findall(sm_ref))
-    if not found:
-        return
-    pages = need_pages(app)
-    uris: dict[str, str | None] = {}  # each target page's address from this page
-    for node in found:
-        item_id = node["refid"]
-        children = node.children[:] or [nodes.Text(item_id)]
-        page = pages.get(item_id)
-        if not page:
-            node.replace_self(children)
-            continue
-        if page not in uris:
-            try:
-                uris[page] = (
-                    None if page == docname else app.builder.get_relative_uri(docname, page)
-                )
-            except Exception:  # noqa: BLE001 - a builder that cannot link: the text
-                uris[page] = ""
-        uri = uris[page]
+class Linker:
+    """Links from one page (``docname``) to items, as
+    :func:`sphinx.util.nodes.make_refnode` makes them: a reference to the item's
+    anchor, on its page or another; the label alone (``children``) where the item
+    does not exist (reported as ``sm.link``) or the builder cannot link."""
+
+    def __init__(self, app: Sphinx, docname: str) -> None:
+        self.app = app
+        self.docname = docname
+        self.pages = need_pages(app)
+        self.uris: dict[str, str | None] = {}  # each target page's address from here
+
+    def _uri(self, page: str) -> str | None:
+        try:
+            return self.uris[page]
+        except KeyError:
+            pass
+        try:
+            uri = (
+                None
+                if page == self.docname
+                else self.app.builder.get_relative_uri(self.docname, page)
+            )
+        except Exception:  # noqa: BLE001 - a builder that cannot link: the text
+            uri = ""
+        self.uris[page] = uri
+        return uri
+
+    def link(self, item_id: str, children: list[nodes.Node]) -> Any:
+        """The link to ``item_id`` around ``children`` (or ``children`` alone: a list
+        when there is more than one node)."""
+        page = self.pages.get(item_id)
+        uri = self._uri(page) if page else ""
         if uri == "":
-            node.replace_self(children)
-            continue
-        # as sphinx.util.nodes.make_refnode makes it
+            return children[0] if len(children) == 1 else children
         refnode = nodes.reference("", "", internal=True)
         if uri is None:
             refnode["refid"] = item_id
         else:
             refnode["refuri"] = f"{uri}#{item_id}"
         refnode += children
-        node.replace_self(refnode)
+        return refnode
+
+
+#: the linker of the table being built in the write phase, if any (see linking)
+_LINKER: ContextVar[Linker | None] = ContextVar("sm_linker", default=None)
+
+
+@contextmanager
+def linking(app: Sphinx, docname: str) -> Iterator[None]:
+    """While a table is built for ``docname`` in the write phase, :func:`ref` makes
+    the links themselves (no placeholder to find and replace afterwards)."""
+    token = _LINKER.set(Linker(app, docname))
+    try:
+        yield
+    finally:
+        _LINKER.reset(token)
+
+
+def resolve_refs(app: Sphinx, doctree: nodes.Element, docname: str) -> None:
+    """``doctree-resolved``: each :class:`sm_ref` becomes a link to its item's page,
+    or stays plain text where the item does not exist (reported as ``sm.link``).
+    The tables make their links as they are built (:func:`linking`)."""
+    found = list(doctree.findall(sm_ref))
+    if not found:
+        return
+    linker = Linker(app, docname)
+    for node in found:
+        children = node.children[:] or [nodes.Text(node["refid"])]
+        node.replace_self(linker.link(node["refid"], children))
 
 
 def setup_render(app: Sphinx) -> None:

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..project import ProjectState, get_state, note_doc
-from ..render import allow_latex_breaks, resolve_refs
+from ..render import allow_latex_breaks, linking
 from ..warnings import SmWarning, warn
 from .filters import FILTER_KINDS, FilterError, compile_filter
 
@@ -107,7 +107,8 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     state = get_state(app)
     for node in found:
         builder = BUILDERS[node["kind"]]
-        new = builder(app, state, node, docname)
+        with linking(app, docname):  # item links are made as the table is built
+            new = builder(app, state, node, docname)
         container = nodes.container(classes=["sm-table-wrapper", f"sm-{node['kind']}"])
         if node.get("filter_error"):
             said = (
@@ -125,8 +126,6 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                     table_id = f"{base}-{suffix}"
                 table["ids"].append(table_id)
                 doctree.ids[table_id] = table
-        # its item links, while the table is a tree of its own
-        resolve_refs(app, container, docname)
         if app.builder.format == "html":
             label_cells(container)
         if app.builder.format == "latex":
@@ -145,7 +144,7 @@ def setup_tables(app: Sphinx) -> None:
         directive = module.DIRECTIVE
         app.add_directive(directive.name, directive.cls)
         BUILDERS[directive.cls.kind] = module.build
-    # before render.resolve_refs (priority 500): tables carry sm_ref links too
+    # before render.resolve_refs (priority 500), which links what the page itself holds
     app.connect("doctree-resolved", replace_tables, priority=400)
 
 
