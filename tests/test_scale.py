@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sm_testing import build_with_page, warnings_of
 
-from sphinxcontrib_sociallpolicy.reports import report_json
+from sphinxcontrib_sociallpolicy.reports import _clean, _is_clean, report_json
 
 #: a tool for pupils on a service the school does not control, with its comments open:
 #: several findings each
@@ -164,6 +164,33 @@ JSON_VALUES = st.recursive(
 @given(JSON_VALUES)
 def test_the_report_json_reads_back_as_the_same_data(data):
     assert json.loads(report_json(data)) == data
+
+
+#: text rich in what a report may not hold (controls, surrogates, U+FFFE) and in
+#: what it may (TAB, LF, a backslash and ``b``)
+HOSTILE_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["a", " ", "\\", "b", "f", "u", "0", "\t", "\n", "\r", "\x00", "\x01",
+         "\x08", "\x0c", "\x1f", "\x7f", "\x85", "\ud800", "\ufffe", "\uffff",
+         "\u00e9"]
+    )
+)
+HOSTILE_VALUES = st.recursive(
+    st.none() | st.integers() | HOSTILE_TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(HOSTILE_TEXT, inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(HOSTILE_VALUES)
+def test_data_said_clean_needs_no_cleaning(data):
+    """The report skips the string-by-string clean-up when one search of its JSON
+    finds nothing a report may not hold; that must never skip a string that needed
+    it."""
+    if _is_clean(data):
+        assert _clean(data) == data
 
 
 def test_the_report_has_each_finding_on_a_line_of_its_own(tmp_path: Path):
