@@ -39,6 +39,7 @@ def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
     base_packs = list(base.guidance) if base is not None else []
     base_platforms = list(base.platforms) if base is not None else []
     key = _guidance_key(app, [*base_packs, *config.guidance], base_platforms)
+    app._sm_guidance_key = key  # type: ignore[attr-defined]
     cached = _cached_guidance(app, key)
     if cached is not None:
         return cached
@@ -115,6 +116,61 @@ def _keep_guidance(app: Sphinx, key: str, value: tuple[list[Any], Any]) -> None:
         partial.write_bytes(pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
         partial.replace(path)
     except (OSError, pickle.PicklingError):  # a read-only folder: read next time
+        pass
+
+
+#: what the last evaluation worked out (:class:`.guidance.engine.Memo`), for the next
+#: build to reuse where nothing it read changed; beside the environment
+EVALUATION_MEMO = "sm-evaluation.pickle"
+
+
+def _memo_key(app: Sphinx) -> str:
+    """The packs and catalogue (their key, see :func:`_guidance_key`) and the code
+    that evaluates them: a memo made by other code is not used."""
+    import hashlib
+
+    from . import guidance
+
+    digest = hashlib.sha256(str(getattr(app, "_sm_guidance_key", "")).encode())
+    package = Path(guidance.__file__).parent.parent
+    code = sorted(
+        [*package.glob("guidance/*.py"), *(package / n for n in ("model.py", "schema.py"))]
+    )
+    for path in code:
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def _kept_memo(app: Sphinx, key: str) -> Any:
+    """The memo of the last build's evaluation, when it can be used: not in a build
+    with a fresh environment (``-E``, the first build, changed settings), which
+    works everything out anew."""
+    import pickle
+
+    if app.fresh_env_used is not False:
+        return None
+    try:
+        with open(Path(app.doctreedir) / EVALUATION_MEMO, "rb") as kept:
+            kept_key, memo = pickle.load(kept)
+    except Exception:  # noqa: BLE001 - no memo, or one that cannot be used
+        return None
+    return memo if kept_key == key else None
+
+
+def _keep_memo(app: Sphinx, key: str, memo: Any) -> None:
+    import pickle
+
+    path = Path(app.doctreedir) / EVALUATION_MEMO
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps((key, memo), pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)
+    except (OSError, pickle.PicklingError):  # a read-only folder: work it out again
         pass
 
 
@@ -212,6 +268,7 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
                 setting_location(config.confdir, "sm_disable", app.config),
             )
         disabled = disabled - trust.rules
+    memo_key = _memo_key(app)
     state.evaluation = guidance.evaluate(
         state.policy,
         requirements,
@@ -221,7 +278,9 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
         disabled=disabled,
         fail_on=config.fail_on,
         replaced=trust.replaced if trust is not None else None,
+        memo=_kept_memo(app, memo_key),
     )
+    _keep_memo(app, memo_key, state.evaluation.memo)
     for rule_id in sorted(config.disable & set(guidance.engine.ITEM_RULES)):
         warn(
             SmWarning.CONFIG,

@@ -89,7 +89,9 @@ class Policy:
 
     def index(self) -> None:
         self.backlinks = {}
-        for item in self.items.values():
+        # in source order, as of_kind: the same whatever order the pages were read in
+        # (an incremental build reads the changed pages last)
+        for item in sorted(self.items.values(), key=lambda i: (i.docname, i.line, i.id)):
             for name, targets in item.links.items():
                 for target in targets:
                     self.backlinks.setdefault((target, name), []).append(item.id)

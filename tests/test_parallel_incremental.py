@@ -294,3 +294,40 @@ def test_links_written_out_of_order_give_what_a_clean_build_gives(
     clean = build(compliant, tmp_path / "clean", fresh=True)
     assert warnings_of(incremental) == warnings_of(clean)
     assert snapshot(incremental) == snapshot(clean)
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_an_incremental_build_reuses_the_verdicts_of_what_did_not_change(
+    compliant: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: int
+):
+    """One tool's comments opened: only that tool and what reads it are checked
+    again (the rest is taken from the last build's evaluation), with the warnings
+    and output of a clean build. A build with a fresh environment (-E) checks
+    everything."""
+    from sphinxcontrib_sociallpolicy import guidance
+
+    memos: list[object] = []
+    evaluate = guidance.evaluate
+
+    def kept(*args, **kwargs):
+        evaluation = evaluate(*args, **kwargs)
+        memos.append(evaluation.memo)
+        return evaluation
+
+    monkeypatch.setattr(guidance, "evaluate", kept)
+    out = tmp_path / "out"
+    build(compliant, out, parallel=parallel, fresh=True)
+    first = memos[-1]
+    assert first.reused == 0 and first.worked_out >= 10
+    replace_in(compliant / "tools.rst", ":comments: premoderated", ":comments: open")
+    incremental = build(compliant, out, parallel=parallel)
+    again = memos[-1]
+    # the tool and the policy (which reads every tool)
+    assert again.worked_out == 2 and again.reused == first.worked_out - 2
+    assert any("[sm.mod_premoderation]" in line for line in warnings_of(incremental))
+    clean = build(compliant, tmp_path / "clean", parallel=parallel, fresh=True)
+    assert memos[-1].reused == 0
+    assert warnings_of(incremental) == warnings_of(clean)
+    assert snapshot(incremental) == snapshot(clean)
+    build(compliant, out, parallel=parallel, fresh=True)  # -E
+    assert memos[-1].reused == 0

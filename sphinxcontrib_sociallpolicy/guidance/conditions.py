@@ -453,8 +453,8 @@ class Linked(Condition):
         if self.scope == "anywhere":
             return ctx.of_kind(kind)
         if self.scope == "listed-in":
-            return [i for i in ctx.policy.links_of(item, self.link) if i.kind == kind]
-        found = [i for i in ctx.policy.linked_to(item.id, self.link) if i.kind == kind]
+            return [i for i in ctx.links_of(item, self.link) if i.kind == kind]
+        found = [i for i in ctx.linked_to(item.id, self.link) if i.kind == kind]
         extra = ctx.all_linked(kind, self.link)
         if kind == "control":
             extra = extra + [
@@ -489,14 +489,16 @@ class Linked(Condition):
             return False
         if self.where is None:
             return True
-        key = (id(self), ctx.rule, candidate.id)
-        cached = ctx.cache.get(key)
-        if cached is None:
+        where = self.where
+
+        def where_holds() -> bool:
             mark, notes = len(ctx.evidence), len(ctx.notes)
-            cached = self.where.test(candidate, ctx)
+            held = where.test(candidate, ctx)
             del ctx.evidence[mark:]
             del ctx.notes[notes:]
-            ctx.cache[key] = cached
+            return held
+
+        cached = ctx.remember((id(self), ctx.rule, candidate.id), where_holds)
         if not cached:
             # say why where it can be said simply (a date, a missing field); what a
             # description lacks is for the requirement's own message to say
@@ -510,15 +512,16 @@ class Linked(Condition):
     def test(self, item: Item, ctx: Context) -> bool:
         if self.scope == "anywhere":
             key = (id(self), ctx.rule)
-            cached = ctx.cache.get(key)
-            if cached is None:
+
+            def match_anywhere() -> tuple[bool, list[str], list[str]]:
                 notes = len(ctx.notes)
-                matched = [c.id for c in ctx.of_kind(self.items) if self._matches(c, ctx)]
-                cached = (len(matched) >= self.at_least, matched, ctx.notes[notes:])
-                ctx.cache[key] = cached
-            else:
-                ctx.notes.extend(cached[2])
-            ok, matched, _ = cached
+                found = [c.id for c in ctx.of_kind(self.items) if self._matches(c, ctx)]
+                return (len(found) >= self.at_least, found, ctx.notes[notes:])
+
+            worked_out = key in ctx.cache
+            ok, matched, said = ctx.remember(key, match_anywhere)
+            if worked_out:  # said when it was worked out; say it again here
+                ctx.notes.extend(said)
         else:
             matched = [c.id for c in self._candidates(item, ctx) if self._matches(c, ctx)]
             ok = len(matched) >= self.at_least

@@ -49,6 +49,7 @@ selects minimum ages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -196,6 +197,8 @@ class Evaluation:
     policy: Policy = field(default_factory=Policy)
     #: requirements added or changed after the policy's approval date, oldest first
     news: list[Requirement] = field(default_factory=list)
+    #: what a later evaluation may reuse (see :class:`Memo`)
+    memo: Memo | None = field(default=None, repr=False)
     _cells: dict[tuple[str, str], str] | None = field(default=None, repr=False)
     _by_item: dict[str, list[Finding]] | None = field(default=None, repr=False)
 
@@ -462,6 +465,25 @@ def _any_part_applies(requirement: Requirement, item: Item, ctx: Context) -> boo
         del ctx.notes[notes:]
 
 
+def _check(requirement: Requirement, item: Item, ctx: Context) -> Row:
+    """``requirement`` on ``item``: its row (see :data:`Row`)."""
+    ctx.evidence = []
+    ctx.notes = []
+    when = requirement.when
+    if when is not None and not when.test(item, ctx):
+        return (None, (), None, tuple(ctx.added or ()), None)
+    ok = requirement.check.test(item, ctx)
+    if ok and requirement.parts and not _any_part_applies(requirement, item, ctx):
+        # every part was for other cases: the requirement does not apply
+        return (None, (), None, tuple(ctx.added or ()), None)
+    evidence = tuple(dict.fromkeys(ctx.evidence))
+    if ok:
+        return (True, evidence, None, tuple(ctx.added or ()), _basis(evidence, ctx.policy))
+    message, notes, fix = _explain(requirement, item, ctx)
+    text = " ".join(part for part in (message, *notes, fix) if part)
+    return (False, evidence, text, tuple(ctx.added or ()), None)
+
+
 def _basis(evidence: tuple[str, ...], policy: Policy) -> Basis:
     """``attested`` when a control or document stands for the result, else
     ``checked`` (decided from facts on the item, its linked risks or the
@@ -471,6 +493,120 @@ def _basis(evidence: tuple[str, ...], policy: Policy) -> Basis:
         if item is not None and item.kind in ("control", "document"):
             return "attested"
     return "checked"
+
+
+def item_digest(item: Item) -> bytes:
+    """A digest of everything written of ``item`` (its ID, kind, title, place,
+    options, links, text and status)."""
+    return hashlib.blake2b(
+        repr(item).encode("utf-8", "surrogatepass"), digest_size=16
+    ).digest()
+
+
+#: one requirement x subject, as a later build may reuse it: the outcome (None: not
+#: applicable), the evidence, the finding's message when it failed, the controls
+#: and documents found wanting meanwhile (with the rule), and the basis when met
+Row = tuple[
+    bool | None, tuple[str, ...], str | None, tuple[tuple[str, str], ...], "Basis | None"
+]
+
+
+@dataclass
+class Memo:
+    """What one evaluation worked out, for the next to reuse where nothing it read
+    changed (see :func:`evaluate`).
+
+    A subject (an item a requirement is checked on) is reused when its own digest
+    is the same, and so is every query it read (:class:`.fields.Context`): the
+    query still gives the same IDs, and none of those items changed. Everything
+    else a subject reads (the policy item, the catalogue, the date, the settings,
+    the requirements) is in :attr:`context`: when it differs, nothing is reused.
+    """
+
+    #: what every subject reads (see :func:`_context_key`)
+    context: tuple[Any, ...] = ()
+    #: every item's digest
+    digests: dict[str, bytes] = field(default_factory=dict)
+    #: each query read: its key -> the IDs it gave
+    queries: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    #: each subject -> the keys of the queries it read
+    reads: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    #: (rule, subject) -> its row
+    rows: dict[tuple[str, str], Row] = field(default_factory=dict)
+    #: subjects reused / worked out (for tests and the benchmark)
+    reused: int = 0
+    worked_out: int = 0
+
+
+def _context_key(
+    ctx: Context,
+    active: Sequence[Requirement],
+    extra: Sequence[Requirement],
+    *,
+    disabled: frozenset[str],
+    replaced: Mapping[str, str],
+) -> tuple[Any, ...]:
+    """What every subject's results depend on beside its queries: the policy item,
+    the country and date, the requirements checked (the packs' are the same when
+    their files are: the caller keys the memo on them) and the local ones, the
+    rules switched off and the items replaced."""
+    local = [ctx.policy.items.get(r.id) for r in extra]
+    return (
+        item_digest(ctx.policy_item),
+        ctx.country,
+        ctx.default_country,
+        ctx.today.isoformat(),
+        tuple((r.id, r.severity) for r in active),
+        tuple(item_digest(item) for item in local if item is not None),
+        tuple(sorted(disabled)),
+        tuple(sorted(replaced.items())),
+    )
+
+
+class _Reuse:
+    """Which subjects of an earlier :class:`Memo` can be reused now."""
+
+    def __init__(self, memo: Memo | None, ctx: Context, digests: dict[str, bytes]):
+        self.memo = memo
+        self.ctx = ctx
+        self.digests = digests
+        self.subjects: dict[str, bool] = {}
+        self.query_same: dict[tuple[str, ...], bool] = {}
+        self.changed: set[str] = set()
+        if memo is not None:
+            old = memo.digests
+            self.changed = {i for i, d in digests.items() if old.get(i) != d}
+            self.changed |= old.keys() - digests.keys()
+
+    def _same(self, key: tuple[str, ...]) -> bool:
+        same = self.query_same.get(key)
+        if same is None:
+            assert self.memo is not None
+            ids = self.memo.queries.get(key)
+            same = (
+                ids is not None
+                and self.ctx.query_ids(key) == ids
+                and not any(i in self.changed for i in ids)
+            )
+            self.query_same[key] = same
+        return same
+
+    def row(self, rule: str, item: Item) -> Row | None:
+        """The earlier row of ``rule`` on ``item``, when it can be reused."""
+        memo = self.memo
+        if memo is None:
+            return None
+        ok = self.subjects.get(item.id)
+        if ok is None:
+            reads = memo.reads.get(item.id)
+            ok = (
+                reads is not None
+                and item.id not in self.changed
+                and item.id in self.digests
+                and all(self._same(key) for key in reads)
+            )
+            self.subjects[item.id] = ok
+        return memo.rows.get((rule, item.id)) if ok else None
 
 
 def evaluate(
@@ -484,6 +620,7 @@ def evaluate(
     local: bool = True,
     fail_on: str = "must",
     replaced: Mapping[str, str] | None = None,
+    memo: Memo | None = None,
 ) -> Evaluation:
     """Check ``policy`` against ``requirements`` (see the module docstring).
 
@@ -498,6 +635,10 @@ def evaluate(
     :param replaced: items of a trust base replaced by a school's own item (base
         item ID -> replacement ID): each counts for nothing, is checked on nothing
         and has no findings of its own.
+    :param memo: an earlier evaluation's :attr:`Evaluation.memo`, with the same
+        packs and catalogue (the caller's to make sure): the results of every
+        subject none of whose reads changed are taken from it, not worked out
+        again. The evaluation is the same either way.
     """
     if isinstance(today, dt.datetime):  # a datetime does not compare with dates
         today = today.date()
@@ -521,8 +662,16 @@ def evaluate(
         replaced=replaced,
     )
 
-    # (requirement index, item, ok or None for not applicable, evidence)
-    raw: list[tuple[int, Item, bool | None, tuple[str, ...]]] = []
+    digests = {item.id: item_digest(item) for item in policy}
+    context = _context_key(ctx, active, extra, disabled=disabled, replaced=replaced)
+    if memo is not None and memo.context != context:
+        memo = None
+    reuse = _Reuse(memo, ctx, digests)
+    new_memo = Memo(context=context, digests=digests)
+    reads: dict[str, set[tuple[str, ...]]] = {}
+
+    # (requirement index, item, its row)
+    raw: list[tuple[int, Item, Row]] = []
     findings: list[Finding] = []
     by_key: dict[tuple[str, str], Finding] = {}
 
@@ -542,32 +691,41 @@ def evaluate(
         by_key[(rule, item.id)] = finding
         return finding
 
+    rows = new_memo.rows
     for index, requirement in enumerate(active):
-        ctx.rule = requirement.id
-        when = requirement.when
-        check = requirement.check
+        ctx.rule = rule_id = requirement.id
         for kind in requirement.applies_to:
             for item in ctx.subjects(kind):
-                ctx.evidence = []
-                ctx.notes = []
-                if when is not None and not when.test(item, ctx):
-                    raw.append((index, item, None, ()))
-                    continue
-                ok = check.test(item, ctx)
-                if (
-                    ok
-                    and requirement.parts
-                    and not _any_part_applies(requirement, item, ctx)
-                ):
-                    # every part was for other cases: the requirement does not apply
-                    raw.append((index, item, None, ()))
-                    continue
-                raw.append((index, item, ok, tuple(dict.fromkeys(ctx.evidence))))
-                if ok:
-                    continue
-                message, notes, fix = _explain(requirement, item, ctx)
-                text = " ".join(part for part in (message, *notes, fix) if part)
-                add(requirement.id, requirement.severity, item, text)
+                row = reuse.row(rule_id, item)
+                if row is None:
+                    ctx.reads = reads.setdefault(item.id, set())
+                    ctx.added = []
+                    row = _check(requirement, item, ctx)
+                else:  # as worked out before: what it found wanting is wanting now
+                    for found_id, found_rule in row[3]:
+                        ctx.discounted.setdefault(found_id, {})[found_rule] = None
+                rows[(rule_id, item.id)] = row
+                raw.append((index, item, row))
+                message = row[2]
+                if message is not None:
+                    add(rule_id, requirement.severity, item, message)
+    ctx.reads = ctx.added = None
+    # the reads of each subject: worked out now, or as before
+    for subject, _ok in reuse.subjects.items():
+        if _ok and memo is not None:
+            new_memo.reads[subject] = memo.reads[subject]
+            new_memo.reused += 1
+    for subject, keys in reads.items():
+        if subject in new_memo.reads:  # reused, with a rule it had no row for
+            new_memo.reads[subject] = new_memo.reads[subject] | keys
+        else:
+            new_memo.reads[subject] = frozenset(keys)
+            new_memo.worked_out += 1
+    for read in new_memo.reads.values():
+        for key in read:
+            if key not in new_memo.queries:
+                ids = ctx.queries.get(key)
+                new_memo.queries[key] = ids if ids is not None else memo.queries[key]  # type: ignore[union-attr]
 
     # the engine's own findings on items: drafts, and what lacks substance
     for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
@@ -654,16 +812,14 @@ def evaluate(
                     break
 
     results: list[Result] = []
-    for index, item, outcome, evidence in raw:
+    for index, item, (outcome, evidence, _, _, basis) in raw:
         requirement = active[index]
         status: ResultStatus
         found = None
-        basis: Basis | None = None
         if outcome is None:
             status = "not-applicable"
         elif outcome:
             status = "met"
-            basis = _basis(evidence, policy)
         else:
             found = by_key[(requirement.id, item.id)]
             status = found.status
@@ -682,6 +838,7 @@ def evaluate(
 
     findings.sort(key=finding_order)
     return Evaluation(
+        memo=new_memo,
         requirements=active,
         findings=findings,
         results=results,

@@ -243,7 +243,7 @@ def _read(item: Item, info: FieldInfo, ctx: Context) -> Any:
         if targets:
             return targets
         if info.name in (fields.get("all") or ()):
-            return ctx.tool_ids
+            return ctx.every_tool()
         return None
     if mode == "count":
         values = _read(item, fields_of(item.kind)[info.arg], ctx)
@@ -387,6 +387,17 @@ class Context:
 
     Indexes the policy once: items by kind, items whose link option is written
     ``all``, and the controls that name each requirement in ``:satisfies:``.
+
+    While the engine evaluates one item (a *subject*), the context records what
+    the conditions read beyond the subject (:attr:`reads`), so that a later build
+    can reuse the subject's results when none of it changed (see
+    :class:`.engine.Memo`). Every way to another item goes through a *query*
+    (:meth:`of_kind`, :meth:`links_of`, :meth:`linked_to`, :meth:`all_linked`,
+    :meth:`satisfiers`, :meth:`every_tool`), recorded by its key, and the IDs it
+    gave are kept once in :attr:`queries` (:meth:`query_ids` works them out again).
+    What is remembered across subjects (:meth:`remember`) carries what it read.
+    The policy item, the catalogue, the date and the settings are read by every
+    subject: a change to one of them is a change to all.
     """
 
     def __init__(
@@ -410,12 +421,11 @@ class Context:
         self.default_country = country
         by_kind: dict[str, list[Item]] = {}
         self._all: dict[tuple[str, str], list[Item]] = {}
-        for item in policy.items.values():
+        # in source order: the same whatever order the pages were read in
+        for item in sorted(policy.items.values(), key=lambda i: (i.docname, i.line, i.id)):
             by_kind.setdefault(item.kind, []).append(item)
             for link in item.fields.get("all") or ():
                 self._all.setdefault((item.kind, link), []).append(item)
-        for items in by_kind.values():
-            items.sort(key=lambda i: (i.docname, i.line, i.id))
         self._by_kind = by_kind
         policies = by_kind.get("policy") or []
         #: the sm-policy item; without one, an empty stand-in (ID ``POLICY``, no
@@ -426,7 +436,7 @@ class Context:
             else Item(id="POLICY", kind="policy", title="Social media policy")
         )
         self.country: str = self.policy_item.fields.get("country") or country
-        self.tool_ids = [item.id for item in by_kind.get("tool", ())]
+        self._tool_ids = [item.id for item in by_kind.get("tool", ())]
         self.rule = ""
         self.evidence: list[str] = []
         #: why linked items were not counted for the current rule and item
@@ -435,14 +445,90 @@ class Context:
         #: meant to meet (for CTRL_NO_SUBSTANCE)
         self.discounted: dict[str, dict[str, None]] = {}
         self.cache: dict[Any, Any] = {}
+        #: the queries read while the current subject is evaluated (None: not
+        #: recorded), and the controls and documents found wanting meanwhile, with
+        #: the rule (as :attr:`discounted` gains them)
+        self.reads: set[tuple[str, ...]] | None = None
+        self.added: list[tuple[str, str]] | None = None
+        #: every query recorded: its key -> the IDs it gave
+        self.queries: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._shortfalls: dict[str, list[str]] = {}
         self._platforms: dict[str, tuple[Platform, str | None] | None] = {}
         self._satisfiers: dict[str, list[Item]] = {}
         self._link_sets: dict[tuple[str, str], frozenset[str]] = {}
 
+    # --- queries: every way from the subject to other items ------------------------
+
+    def _read(self, key: tuple[str, ...], items: Sequence[Item]) -> None:
+        """Record the query ``key`` (which gave ``items``) for the current subject."""
+        if self.reads is not None:
+            self.reads.add(key)
+            if key not in self.queries:
+                self.queries[key] = tuple(item.id for item in items)
+
     def of_kind(self, kind: str) -> list[Item]:
         """Items of ``kind`` in source order."""
-        return self._by_kind.get(kind, [])
+        found = self._by_kind.get(kind, [])
+        self._read(("kind", kind), found)
+        return found
+
+    def links_of(self, item: Item, link: str) -> list[Item]:
+        """The items ``item``'s ``link`` names (existing ones)."""
+        found = self.policy.links_of(item, link)
+        self._read(("links_of", item.id, link), found)
+        return found
+
+    def linked_to(self, target_id: str, link: str) -> list[Item]:
+        """The items whose ``link`` names ``target_id``."""
+        found = self.policy.linked_to(target_id, link)
+        self._read(("linked_to", target_id, link), found)
+        return found
+
+    def every_tool(self) -> list[str]:
+        """Every tool's ID, in source order (what ``all`` in a link names)."""
+        self._read(("kind", "tool"), self._by_kind.get("tool", []))
+        return self._tool_ids
+
+    def query_ids(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The IDs the query ``key`` gives now (None: it cannot be asked now)."""
+        what = key[0]
+        if what == "kind":
+            found: Sequence[Item] = self._by_kind.get(key[1], [])
+        elif what == "all":
+            found = self._all.get((key[1], key[2]), [])
+        elif what == "satisfiers":
+            found = self._satisfiers_of(key[1])
+        elif what == "links_of":
+            item = self.policy.items.get(key[1])
+            if item is None:
+                return None
+            found = self.policy.links_of(item, key[2])
+        elif what == "linked_to":
+            found = self.policy.linked_to(key[1], key[2])
+        else:
+            return None
+        return tuple(item.id for item in found)
+
+    def remember(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, worked out once per evaluation and kept under ``key``; each
+        subject that uses it is recorded as reading what it read."""
+        entry = self.cache.get(key)
+        if entry is None:
+            reads, added = self.reads, self.added
+            self.reads = set() if reads is not None else None
+            self.added = [] if added is not None else None
+            try:
+                value = compute()
+            finally:
+                inner_reads, inner_added = self.reads, self.added
+                self.reads, self.added = reads, added
+            entry = (value, frozenset(inner_reads or ()), tuple(inner_added or ()))
+            self.cache[key] = entry
+        if self.reads is not None:
+            self.reads |= entry[1]
+        if self.added is not None:
+            self.added.extend(entry[2])
+        return entry[0]
 
     def subjects(self, kind: str) -> list[Item]:
         """The items a requirement about ``kind`` is checked on: :meth:`of_kind`, and
@@ -456,7 +542,9 @@ class Context:
 
     def all_linked(self, kind: str, link: str) -> list[Item]:
         """Items of ``kind`` whose ``link`` option is written ``all``."""
-        return self._all.get((kind, link), [])
+        found = self._all.get((kind, link), [])
+        self._read(("all", kind, link), found)
+        return found
 
     def platform_of(self, item: Item) -> tuple[Platform, str | None] | None:
         """The tool's catalogue entry and its account kind, or None."""
@@ -476,6 +564,11 @@ class Context:
         then documents whose ``:covers:`` names it. Whether each counts is for
         :meth:`counts` to say."""
         rule = rule or self.rule
+        found = self._satisfiers_of(rule)
+        self._read(("satisfiers", rule), found)
+        return found
+
+    def _satisfiers_of(self, rule: str) -> list[Item]:
         found = self._satisfiers.get(rule)
         if found is None:
             found = [
@@ -521,6 +614,8 @@ class Context:
         from .substance import lacks
 
         self.discounted.setdefault(item.id, {})[self.rule] = None
+        if self.added is not None:
+            self.added.append((item.id, self.rule))
         self.notes.append(f"{item.id} was not counted: it {lacks(missing)}.")
         return False
 
