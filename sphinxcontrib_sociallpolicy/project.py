@@ -280,12 +280,12 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
 # --- incremental builds ---------------------------------------------------------
 #
 # A page that links to items (sm_ref) shows where each item lives; a page with a
-# whole-project table shows every item; a page with status marks shows the findings
-# of its own items. None of them is re-read when another page changes, so
+# whole-project table shows items of every page; a page with status marks shows the
+# findings of its own items. None of them is re-read when another page changes, so
 # ``env-get-updated`` hands them back for writing when what they show may have
-# changed: the first when an item appeared, vanished or moved, the second when
-# anything of any item (or a guidance file, or the date) changed, the third when the
-# marks it would show now differ from the marks it shows (see :func:`marks_outdated`).
+# changed: the first when an item appeared, vanished or moved; the others, when
+# anything of any item (or a guidance file, or the date) changed, if the marks or
+# tables they would show now differ from what they show (see :func:`shows_outdated`).
 
 
 #: what a document may hold that the write phase must know of: item links
@@ -329,6 +329,61 @@ def marks_of(env: BuildEnvironment, docname: str) -> list[str]:
     return _marks(env).get(docname, [])
 
 
+def _tables(env: BuildEnvironment) -> dict[str, list[tuple[str, tuple[Any, ...]]]]:
+    """``{docname: [(kind, options), ...]}``: the whole-project tables each page
+    shows, in order."""
+    if not hasattr(env, "sm_tables"):
+        env.sm_tables = {}  # type: ignore[attr-defined]
+    return env.sm_tables  # type: ignore[attr-defined]
+
+
+def note_table(env: BuildEnvironment, kind: str, options: dict[str, Any]) -> None:
+    """Record that the current document shows a whole-project table."""
+    note_doc(env, "tables")
+    _tables(env).setdefault(env.docname, []).append((kind, tuple(sorted(options.items()))))
+
+
+def tables_of(env: BuildEnvironment, docname: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The whole-project tables a page shows (see :func:`note_table`)."""
+    return _tables(env).get(docname, [])
+
+
+#: what each kind of table shows, for an incremental build to see whether it
+#: changed: ``(app, state, options) -> a value that equals the last build's when
+#: the table is the same`` (see :func:`page_shows`); a kind not here shows
+#: anything of any item (its page is rewritten whenever any item changes)
+TABLE_INPUTS: dict[str, Any] = {}
+
+
+def page_shows(app: Sphinx, state: ProjectState, docname: str) -> str:
+    """A digest of what a page shows of the whole project: its status marks and
+    its tables (:data:`TABLE_INPUTS`). The same digest, the same page."""
+    import hashlib
+
+    from .status import page_marks
+
+    env = app.env
+    parts: list[Any] = []
+    if docname in _doc_sets(env)["marks"]:
+        parts.append(page_marks(app, state, docname))
+    for kind, options in tables_of(env, docname):
+        inputs = TABLE_INPUTS.get(kind)
+        if inputs is None:  # anything of any item: as the project's digest
+            parts.append((kind, options, getattr(env, "sm_digest", None)))
+        else:
+            parts.append((kind, options, inputs(app, state, dict(options))))
+    return hashlib.sha256(repr(parts).encode("utf-8", "replace")).hexdigest()
+
+
+def note_shown(app: Sphinx, state: ProjectState, docname: str) -> None:
+    """What the page being written shows (:func:`page_shows`), kept for the next
+    incremental build (see :func:`save_marks`)."""
+    shown = getattr(app, "_sm_marks_shown", None)
+    if shown is None:
+        shown = app._sm_marks_shown = {}  # type: ignore[attr-defined]
+    shown[docname] = page_shows(app, state, docname)
+
+
 def _sections(env: BuildEnvironment) -> dict[str, dict[str, tuple[str, str]]]:
     """``{docname: {item ID: (section title, section ID)}}``: the section each
     item is written in, for the "Where" of a finding."""
@@ -353,6 +408,7 @@ def on_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         docs.discard(docname)
     _sections(env).pop(docname, None)
     _marks(env).pop(docname, None)
+    _tables(env).pop(docname, None)
 
 
 def on_merge_info(
@@ -369,6 +425,10 @@ def on_merge_info(
     for docname, shown in _marks(other).items():
         if docname in docnames:
             marks[docname] = shown
+    tables = _tables(env)
+    for docname, found in _tables(other).items():
+        if docname in docnames:
+            tables[docname] = found
 
 
 def on_doctree_read(app: Sphinx, doctree: Any) -> None:
@@ -467,24 +527,26 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     outdated: set[str] = set()
     if places != getattr(env, "sm_places", None):
         outdated |= docs["refs"]
-    if digest != getattr(env, "sm_digest", None):
-        outdated |= docs["tables"]
-        reread = set(getattr(app, "_sm_reading", ()))
-        outdated |= marks_outdated(app, docs["marks"] - reread)
+    changed = digest != getattr(env, "sm_digest", None)
     env.sm_places = places  # type: ignore[attr-defined]
     env.sm_digest = digest  # type: ignore[attr-defined]
+    if changed:
+        reread = set(getattr(app, "_sm_reading", ()))
+        outdated |= shows_outdated(app, (docs["marks"] | docs["tables"]) - reread)
     return sorted(outdated & env.found_docs)
 
 
-# --- status marks in incremental builds ------------------------------------------
+# --- status marks and tables in incremental builds -------------------------------
 #
-# Each page records the marks it shows (note_mark). When any item changed, a page
-# that was not re-read is rewritten only if the marks it would show now differ from
-# the marks it shows: after each build the digest of every page's marks as written is
-# kept beside the doctrees (save_marks); before writing, the marks are worked out
-# again from the needs as read (predict_state) and compared. Where sphinx-needs would
-# still change our items after reading (needextend, dynamic functions), the marks
-# cannot be worked out early, and every page with marks is rewritten.
+# Each page records the marks (note_mark) and tables (note_table) it shows. When any
+# item changed, a page that was not re-read is rewritten only if what it would show
+# now differs from what it shows (page_shows): after each build the digest of what
+# every page showed as written is kept beside the doctrees (save_marks); before
+# writing, it is worked out again from the needs as read (predict_state) and
+# compared. A register shows tools, a risk register risks (TABLE_INPUTS); the other
+# tables show anything of any item, and are rewritten whenever one changes. Where
+# sphinx-needs would still change our items after reading (needextend, dynamic
+# functions), nothing can be worked out early, and every such page is rewritten.
 
 
 def _marks_file(app: Sphinx) -> Path:
@@ -492,8 +554,9 @@ def _marks_file(app: Sphinx) -> Path:
 
 
 def _shown_marks(app: Sphinx) -> dict[str, str] | None:
-    """``{docname: digest}`` of the marks each page shows, as the last build wrote
-    them; None when not known (then every page with marks is rewritten)."""
+    """``{docname: digest}`` of what each page with marks or tables shows, as the
+    last build wrote it; None when not known (then every such page is
+    rewritten)."""
     import json
 
     try:
@@ -507,7 +570,7 @@ def _shown_marks(app: Sphinx) -> dict[str, str] | None:
 
 
 def save_marks(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: keep the digest of the marks of every page written (and
+    """``build-finished``: keep the digest of what every page written shows (and
     of the pages not written, as before), for the next build."""
     import json
 
@@ -516,8 +579,9 @@ def save_marks(app: Sphinx, exception: Exception | None) -> None:
         return
     pages = dict(_shown_marks(app) or {})
     pages.update(written)
-    with_marks = _doc_sets(app.env)["marks"]
-    pages = {doc: value for doc, value in sorted(pages.items()) if doc in with_marks}
+    docs = _doc_sets(app.env)
+    kept = docs["marks"] | docs["tables"]
+    pages = {doc: value for doc, value in sorted(pages.items()) if doc in kept}
     data = {"outdir": str(app.outdir), "pages": pages}
     try:
         _marks_file(app).write_text(json.dumps(data, indent=0), encoding="utf-8")
@@ -559,18 +623,16 @@ def predict_state(app: Sphinx) -> ProjectState:
     return state
 
 
-def marks_outdated(app: Sphinx, candidates: set[str]) -> set[str]:
-    """The pages among ``candidates`` (pages with marks, not re-read) whose marks
-    would change."""
-    from .status import page_marks
-
+def shows_outdated(app: Sphinx, candidates: set[str]) -> set[str]:
+    """The pages among ``candidates`` (pages with marks or tables, not re-read)
+    whose marks or tables would change (:func:`page_shows`)."""
     if not candidates:
         return set()
     shown = _shown_marks(app)
     if shown is None or not predictable(app):
         return set(candidates)
     state = predict_state(app)
-    return {doc for doc in candidates if page_marks(app, state, doc) != shown.get(doc)}
+    return {doc for doc in candidates if page_shows(app, state, doc) != shown.get(doc)}
 
 
 def add_static(app: Sphinx) -> None:

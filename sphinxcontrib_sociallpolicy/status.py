@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
 
 from .base import base_state
-from .project import compliance_doc, get_state, marks_of
+from .project import compliance_doc, get_state, marks_of, note_shown
 from .render import sm_platform, sm_status
 
 #: the anchor of the compliance summary's overall status
@@ -124,10 +124,7 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 replacement = mark
         node.replace_self(replacement)
     # what this page now shows, for the next incremental build (project.save_marks)
-    shown = getattr(app, "_sm_marks_shown", None)
-    if shown is None:
-        shown = app._sm_marks_shown = {}  # type: ignore[attr-defined]
-    shown[docname] = page_marks(app, state, docname)
+    note_shown(app, state, docname)
 
 
 def setup_status(app: Sphinx) -> None:

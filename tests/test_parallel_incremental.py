@@ -331,3 +331,58 @@ def test_an_incremental_build_reuses_the_verdicts_of_what_did_not_change(
     assert snapshot(incremental) == snapshot(clean)
     build(compliant, out, parallel=parallel, fresh=True)  # -E
     assert memos[-1].reused == 0
+
+
+@pytest.fixture
+def tables_apart(compliant: Path) -> Path:
+    """The compliant project, with a register and a risk register on pages of their
+    own."""
+    for name, directive in (("register", "sm-register"), ("risks", "sm-risk-register")):
+        (compliant / f"{name}.rst").write_text(
+            f"{name.title()}\n{'=' * len(name)}\n\n.. {directive}::\n", "utf-8"
+        )
+    replace_in(
+        compliant / "index.rst", "   appendix\n", "   appendix\n   register\n   risks\n"
+    )
+    return compliant
+
+
+@pytest.mark.parametrize(
+    ("page", "old", "new", "rewritten_too", "kept"),
+    [
+        # a tool's comments opened: its set-up and compliance change, no risk does
+        ("tools.rst", ":comments: premoderated", ":comments: open", "register", "risks"),
+        # a risk rated again: the register shows no risk
+        ("safeguards.rst", ":likelihood: 3", ":likelihood: 4", "risks", "register"),
+    ],
+)
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_a_table_page_is_rewritten_when_what_its_table_shows_changed(
+    tables_apart: Path,
+    tmp_path: Path,
+    parallel: int,
+    page: str,
+    old: str,
+    new: str,
+    rewritten_too: str,
+    kept: str,
+):
+    changed = rebuilt_after(
+        tables_apart, tmp_path, lambda: replace_in(tables_apart / page, old, new), parallel
+    )
+    # the edited page, the table page that shows it, and the page whose matrix and
+    # compliance summary show anything of any item
+    assert {page.replace(".rst", ".html"), f"{rewritten_too}.html", "appendix.html"} <= (
+        changed
+    )
+    assert f"{kept}.html" not in changed
+
+
+def test_an_edit_no_table_shows_rewrites_neither_register(
+    tables_apart: Path, tmp_path: Path
+):
+    """A sentence added to a tool's text: no register shows it (the matrix and the
+    compliance summary are rewritten, as for any edit)."""
+    changed = rebuilt_after(tables_apart, tmp_path, add_a_sentence(tables_apart))
+    assert {"tools.html", "appendix.html"} <= changed
+    assert not {"register.html", "risks.html"} & changed

@@ -2,8 +2,10 @@
 ``sm-compliance``.
 
 Each directive only leaves a data-only :class:`sm_table` placeholder (and notes that
-its page shows the whole project, so the page is rewritten whenever any item changes:
-see :func:`..project.on_env_get_updated`). At ``doctree-resolved`` every placeholder
+its page shows the whole project: an incremental build rewrites the page when what
+its table shows changed, see :func:`..project.page_shows`; a module's ``inputs``
+says what that is, and without one the page is rewritten whenever any item
+changes). At ``doctree-resolved`` every placeholder
 is replaced by docutils nodes built from this build's
 :class:`~..project.ProjectState`: generic tables that every builder writes, HTML and
 LaTeX alike.
@@ -19,7 +21,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..project import ProjectState, get_state, note_doc
+from ..project import TABLE_INPUTS, ProjectState, get_state, note_shown, note_table
 from ..render import allow_latex_breaks, linking
 from ..warnings import SmWarning, warn
 from .filters import FILTER_KINDS, FilterError, compile_filter
@@ -61,7 +63,7 @@ class TableDirective(SphinxDirective):
             except FilterError as error:
                 warn(SmWarning.OPTION, f"{self.name}: :filter: {error}", node["location"])
                 node["filter_error"] = str(error)
-        note_doc(self.env, "tables")
+        note_table(self.env, self.kind, self.options)
         return [node]
 
 
@@ -134,6 +136,8 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             container.insert(0, nodes.raw("", r"\begingroup\footnotesize", format="latex"))
             container.append(nodes.raw("", r"\endgroup", format="latex"))
         node.replace_self(container)
+    # what this page now shows, for the next incremental build (project.save_marks)
+    note_shown(app, state, docname)
 
 
 def setup_tables(app: Sphinx) -> None:
@@ -144,6 +148,9 @@ def setup_tables(app: Sphinx) -> None:
         directive = module.DIRECTIVE
         app.add_directive(directive.name, directive.cls)
         BUILDERS[directive.cls.kind] = module.build
+        inputs = getattr(module, "inputs", None)
+        if inputs is not None:
+            TABLE_INPUTS[directive.cls.kind] = inputs
     # before render.resolve_refs (priority 500), which links what the page itself holds
     app.connect("doctree-resolved", replace_tables, priority=400)
 

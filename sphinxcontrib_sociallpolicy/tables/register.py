@@ -7,6 +7,7 @@ from collections import Counter
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..guidance.engine import item_digest
 from ..model import Item
 from ..project import ProjectState
 from ..render import Cell, make_table, ref
@@ -54,6 +55,43 @@ def compliance_of(state: ProjectState, tool: Item) -> tuple[str, str]:
     if counts["waived"]:
         return f"{draft}pass ({counts['waived']} waived)", "waived"
     return f"{draft}pass", "met"
+
+
+#: the options of a tool the register shows
+SHOWN = (
+    "platform",
+    "account",
+    "visibility",
+    "purpose",
+    "audience",
+    "owner",
+    "admins",
+    "comments",
+    "membership",
+    "moderation",
+    "approved-by",
+    "approved-on",
+    "next-review",
+)
+
+
+def inputs(app: Sphinx, state: ProjectState, options: dict[str, str]) -> list[object]:
+    """What the register shows (see :data:`..project.TABLE_INPUTS`): of every tool
+    its ID, title, page, the options shown, whether it is a draft, its compliance
+    and its platform's name; with a filter (which may read any option), all of the
+    tool."""
+    filtered = bool(options.get("filter"))
+    return [
+        (
+            tool.id,
+            tool.title,
+            tool.docname,
+            item_digest(tool) if filtered else [tool.fields.get(name) for name in SHOWN],
+            compliance_of(state, tool),
+            platform_name(state, tool.fields.get("platform")),
+        )
+        for tool in state.policy.of_kind("tool")
+    ]
 
 
 def build(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from ..guidance.engine import item_digest
 from ..model import Item, rating, score
 from ..project import ProjectState
 from ..render import DRAFT_MARK, make_table, ref, refs
@@ -43,6 +44,45 @@ def _affects(item: Item) -> list[nodes.Node]:
     if "affects" in item.fields.get("all", ()):
         return [nodes.Text("all tools")]
     return refs(item.links.get("affects", [])) or [nodes.emphasis("none", "none")]
+
+
+#: the options of a risk the risk register shows
+SHOWN = (
+    "category",
+    "likelihood",
+    "impact",
+    "residual-likelihood",
+    "residual-impact",
+    "owner",
+    "all",
+)
+
+
+def inputs(app: Sphinx, state: ProjectState, options: dict[str, str]) -> list[object]:
+    """What the risk register shows (see :data:`..project.TABLE_INPUTS`): of every
+    risk its ID, title, page, the options shown, whether it is a draft, and the
+    items it links to with their pages; with a filter (which may read any option),
+    all of the risk."""
+    items = state.policy.items
+    filtered = bool(options.get("filter"))
+    shown: list[object] = []
+    for risk in state.policy.of_kind("risk"):
+        linked = [
+            (i, items[i].docname if i in items else None)
+            for link in ("affects", "mitigated-by")
+            for i in risk.links.get(link, ())
+        ]
+        shown.append(
+            (
+                risk.id,
+                risk.title,
+                risk.docname,
+                risk.draft,
+                item_digest(risk) if filtered else [risk.fields.get(n) for n in SHOWN],
+                linked,
+            )
+        )
+    return shown
 
 
 def build(
