@@ -569,13 +569,22 @@ def render_doc(model: Model, doc: int, variant: str) -> str:
 
 
 #: the whole-project tables of the ``sociallpolicy`` variant, each on its own page
-TABLE_PAGES = {
+#: the pages of whole-project tables: each table on a page of its own, as the how-to
+#: for large policies advises (an edit then rewrites only the page that shows it)
+TABLES_APART = {
+    "register": ("Approved accounts", [("Approved accounts", "sm-register")]),
+    "risks": ("Risk register", [("Risk register", "sm-risk-register")]),
+    "compliance": ("Compliance", [("Compliance with the guidance", "sm-compliance")]),
+}
+#: ``--registers-together``: the register and the risk register on one page
+TABLES_TOGETHER = {
     "registers": (
         "Registers",
         [("Approved accounts", "sm-register"), ("Risk register", "sm-risk-register")],
     ),
-    "compliance": ("Compliance", [("Compliance with the guidance", "sm-compliance")]),
+    "compliance": TABLES_APART["compliance"],
 }
+TABLE_PAGES = TABLES_APART
 
 
 def render_index(model: Model, variant: str) -> str:
@@ -828,6 +837,11 @@ def edit_one_tool(src: Path, model: Model) -> tuple[Path, str, str]:
     return path, text, tool.id
 
 
+def _page_times(out: Path) -> dict[str, int]:
+    """When each HTML page of ``out`` was last written."""
+    return {page.name: page.stat().st_mtime_ns for page in out.glob("*.html")}
+
+
 def same_pages(one: Path, other: Path) -> list[str]:
     """The HTML pages that differ between two output folders (none: the same)."""
     differ = []
@@ -894,16 +908,22 @@ def run_rounds(
                 continue
             # one edit, then the incremental rebuild into the same output
             path, before, tool_id = edit_one_tool(src, models[profile_name])
+            pages_before = _page_times(out)
             try:
                 again = build(args.python, src, out, fresh=False)
                 if again.returncode != 0:
                     return _fail("incremental build", again), {}
                 times[INCREMENTAL].append(again.seconds)
                 incremental_ratios.append(again.seconds / result.seconds)
+                rewritten = sorted(
+                    name
+                    for name, when in _page_times(out).items()
+                    if pages_before.get(name) != when
+                )
                 print(
                     f"  round {round_} {INCREMENTAL:<26} {again.seconds:7.2f} s "
                     f"({again.seconds / result.seconds:.1%} of the full build; "
-                    f":comments: of {tool_id} changed)",
+                    f":comments: of {tool_id} changed; rewrote {', '.join(rewritten)})",
                     flush=True,
                 )
                 if round_ == 1 and args.verify:
@@ -1085,6 +1105,11 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", help="where the projects are written (default: a temp dir)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
+    parser.add_argument(
+        "--registers-together",
+        action="store_true",
+        help="put sm-register and sm-risk-register on one page (default: one page each)",
+    )
     parser.add_argument("--python", default=sys.executable, help="python that runs Sphinx")
     args = parser.parse_args(argv)
 
@@ -1097,6 +1122,8 @@ def main(argv: list[str] | None = None) -> int:
     if any(size < 8 for size in sizes) or args.size_repeat < 1:
         parser.error("each of --sizes must be at least 8, --size-repeat at least 1")
     docs = args.docs or max(1, args.items // ITEMS_PER_PAGE)
+    global TABLE_PAGES
+    TABLE_PAGES = TABLES_TOGETHER if args.registers_together else TABLES_APART
 
     if args.workdir:
         root = Path(args.workdir).resolve()
@@ -1115,7 +1142,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(model.items)} items ({counts['tool']} tools, {counts['control']} "
             f"safeguards, {counts['risk']} risks) on {model.n_docs} pages, plus the "
             f"policy and {len(model.shared)} policy-wide items in the index; ours with "
-            f"sm-register, sm-risk-register and sm-compliance; rules "
+            f"sm-register, sm-risk-register and sm-compliance on "
+            f"{'two pages' if args.registers_together else 'a page each'}; rules "
             f"{'on' if args.rules else 'off'}; warnings shown; {args.repeat} round(s); "
             f"in {root}"
         )
@@ -1126,6 +1154,7 @@ def main(argv: list[str] | None = None) -> int:
             "docs": model.n_docs,
             "repeat": args.repeat,
             "rules": args.rules,
+            "registers_together": args.registers_together,
             "seed": args.seed,
             "machine": {"platform": _platform.platform(), "cpus": os.cpu_count()},
             "versions": versions,

@@ -37,6 +37,9 @@ def test_benchmark_smoke(tmp_path: Path, capsys) -> None:
         assert name in out
         assert data["results"][name]["median"] > 0
     assert "the rebuilt pages equal a clean build of the edited text" in out
+    # the pages the rebuild wrote are named: the tool's, and the tables that show it
+    rewrote = next(line for line in out.splitlines() if "rewrote " in line)
+    assert "register.html" in rewrote and "risks.html" not in rewrote
     assert set(data["ratios"]) == {
         "needs/plain",
         "ours-compliant/plain",
