@@ -74,21 +74,33 @@ def _clean(value: Any) -> Any:
     return value
 
 
+#: one encoder for every entry (``json.dumps`` with options makes a new one each call)
+_ENTRY = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def report_json(data: Any, depth: int = 0) -> str:
     """The report as JSON text: objects and lists indented two levels deep, and each
     entry below that (a finding, a result) on one line, so the file stays readable
     and is written quickly (deeper levels use the C encoder)."""
     if depth >= 2 or not isinstance(data, dict | list) or not data:
-        return json.dumps(data, ensure_ascii=False)
+        return _ENTRY(data)
     pad, end = "  " * (depth + 1), "  " * depth
-    if isinstance(data, dict):
+    if depth == 1:  # each entry on a line of its own, written by the C encoder
+        if isinstance(data, dict):
+            entries = [
+                f"{pad}{_ENTRY(key)}: {_ENTRY(value)}" for key, value in data.items()
+            ]
+        else:
+            entries = [pad + text for text in map(_ENTRY, data)]
+    elif isinstance(data, dict):
         entries = [
-            f"{pad}{json.dumps(key, ensure_ascii=False)}: {report_json(value, depth + 1)}"
+            f"{pad}{_ENTRY(key)}: {report_json(value, depth + 1)}"
             for key, value in data.items()
         ]
-        return "{\n" + ",\n".join(entries) + "\n" + end + "}"
-    entries = [pad + report_json(value, depth + 1) for value in data]
-    return "[\n" + ",\n".join(entries) + "\n" + end + "]"
+    else:
+        entries = [pad + report_json(value, depth + 1) for value in data]
+    opening, closing = ("{", "}") if isinstance(data, dict) else ("[", "]")
+    return opening + "\n" + ",\n".join(entries) + "\n" + end + closing
 
 
 #: in JSON text, an escaped character a report may not hold: a C0 control (JSON
@@ -101,7 +113,12 @@ _ESCAPED_NOT_IN_REPORTS = re.compile(r"\\(?:u00[01]|[bf])")
 def _is_clean(data: Any) -> bool:
     """Whether no string in ``data`` holds what a report may not (one pass of the C
     JSON encoder and two searches, instead of a visit to every string)."""
-    text = json.dumps(data, ensure_ascii=False)
+    return _clean_json(json.dumps(data, ensure_ascii=False))
+
+
+def _clean_json(text: str) -> bool:
+    """Whether no string in the JSON ``text`` (written with ``ensure_ascii=False``)
+    holds what a report may not."""
     return not (_NOT_IN_REPORTS.search(text) or _ESCAPED_NOT_IN_REPORTS.search(text))
 
 
@@ -262,8 +279,11 @@ def write_reports(app: Sphinx, exception: Exception | None) -> None:
     state = get_state(app)
     outdir = Path(app.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    data = report_data(state, config)
-    (outdir / REPORT_JSON).write_text(report_json(data) + "\n", encoding="utf-8")
+    # as report_data, checked once on the text written
+    text = report_json(_report_data(state, config))
+    if not _clean_json(text):
+        text = report_json(report_data(state, config))
+    (outdir / REPORT_JSON).write_text(text + "\n", encoding="utf-8")
     (outdir / REPORT_JUNIT).write_bytes(junit_xml(state))
 
 

@@ -372,3 +372,11 @@ def test_the_work_of_a_build_grows_linearly_with_the_items(
     (small, small_findings), (large, large_findings) = counts
     assert large_findings > 3 * small_findings > 0
     assert large <= small * 4 * 1.2, f"{small} visits at 160 items, {large} at 640"
+
+
+@given(HOSTILE_VALUES)
+def test_the_report_text_is_clean_where_its_data_is(data):
+    """The report file is checked once, as written (report_json), not as data."""
+    from sphinxcontrib_sociallpolicy.reports import _clean_json
+
+    assert _clean_json(report_json(data)) == _is_clean(data)

@@ -591,14 +591,12 @@ class _Reuse:
             self.query_same[key] = same
         return same
 
-    def row(self, rule: str, item: Item) -> Row | None:
-        """The earlier row of ``rule`` on ``item``, when it can be reused."""
-        memo = self.memo
-        if memo is None:
-            return None
+    def subject(self, item: Item) -> bool:
+        """Whether the earlier rows of ``item`` can be reused (worked out once)."""
         ok = self.subjects.get(item.id)
         if ok is None:
-            reads = memo.reads.get(item.id)
+            memo = self.memo
+            reads = memo.reads.get(item.id) if memo is not None else None
             ok = (
                 reads is not None
                 and item.id not in self.changed
@@ -606,7 +604,7 @@ class _Reuse:
                 and all(self._same(key) for key in reads)
             )
             self.subjects[item.id] = ok
-        return memo.rows.get((rule, item.id)) if ok else None
+        return ok
 
 
 def evaluate(
@@ -692,11 +690,16 @@ def evaluate(
         return finding
 
     rows = new_memo.rows
+    old_rows = memo.rows if memo is not None else {}
+    reusable = reuse.subjects
     for index, requirement in enumerate(active):
         ctx.rule = rule_id = requirement.id
         for kind in requirement.applies_to:
             for item in ctx.subjects(kind):
-                row = reuse.row(rule_id, item)
+                ok = reusable.get(item.id)
+                if ok is None:
+                    ok = reuse.subject(item)
+                row = old_rows.get((rule_id, item.id)) if ok else None
                 if row is None:
                     ctx.reads = reads.setdefault(item.id, set())
                     ctx.added = []
