@@ -386,3 +386,24 @@ def test_an_edit_no_table_shows_rewrites_neither_register(
     changed = rebuilt_after(tables_apart, tmp_path, add_a_sentence(tables_apart))
     assert {"tools.html", "appendix.html"} <= changed
     assert not {"register.html", "risks.html"} & changed
+
+
+def test_with_a_dynamic_function_every_page_with_marks_is_rewritten(
+    compliant: Path, tmp_path: Path
+):
+    """A dynamic function ([[...]]) in an item's option is worked out by
+    sphinx-needs after reading, so the marks cannot be worked out early either."""
+    replace_in(
+        compliant / "tools.rst",
+        ":justification: Most parents",
+        ':justification: [[copy("id")]] Most parents',
+    )
+    changed = rebuilt_after(compliant, tmp_path, add_a_sentence(compliant))
+    assert "safeguards.html" in changed
+
+
+def test_without_one_a_page_whose_marks_stay_is_kept(compliant: Path, tmp_path: Path):
+    """The same edit, with no dynamic function: the safeguards page is kept (the
+    test above would pass for a build that rewrites everything)."""
+    changed = rebuilt_after(compliant, tmp_path, add_a_sentence(compliant))
+    assert "safeguards.html" not in changed
