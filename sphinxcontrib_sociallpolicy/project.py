@@ -597,19 +597,13 @@ def predictable(app: Sphinx) -> bool:
     data = SphinxNeedsData(app.env)
     if data.needs_is_post_processed or data.get_or_create_extends():
         return False
-    for need in data.get_needs_mutable().values():
-        if need["type"] not in BY_DIRECTIVE:
-            continue
-        # sphinx-needs keeps the fields with a dynamic function ([[...]]) aside, and
-        # their value as read is empty
-        if getattr(need, "has_dynamic_fields", False):
-            return False
-        # or, where it does not, the function as written in a value (a string, or a
-        # string in a list), which the values' repr shows as written (the rare false
-        # alarm, a list of lists, only means nothing is worked out early)
-        if "[[" in repr(list(need.values())):
-            return False
-    return True
+    # sphinx-needs (9.1 and later) keeps the fields with a dynamic function ([[...]])
+    # aside until it post-processes the needs; as read, their value is empty
+    return not any(
+        need.has_dynamic_fields
+        for need in data.get_needs_mutable().values()
+        if need["type"] in BY_DIRECTIVE
+    )
 
 
 def predict_state(app: Sphinx) -> ProjectState:
