@@ -273,23 +273,89 @@ def junit_xml(state: ProjectState) -> bytes:
     return b"<?xml version='1.0' encoding='utf-8'?>\n" + text.encode("utf-8")
 
 
+def _write_files(state: ProjectState, config: SmConfig, paths: dict[str, Path]) -> None:
+    """Both reports, into ``paths`` (by report name)."""
+    # as report_data, checked once on the text written
+    text = report_json(_report_data(state, config))
+    if not _clean_json(text):
+        text = report_json(report_data(state, config))
+    paths[REPORT_JSON].write_text(text + "\n", encoding="utf-8")
+    paths[REPORT_JUNIT].write_bytes(junit_xml(state))
+
+
+def _can_fork() -> bool:
+    """Whether the reports may be written by a forked process: on Linux (fork is
+    unsafe with some macOS system libraries, and Windows has none), from a process
+    with no other thread (a fork copies only the thread that calls it)."""
+    import sys
+    import threading
+
+    return sys.platform == "linux" and _fork is not None and threading.active_count() == 1
+
+
+#: how a process is forked (one place, for the tests to count)
+_fork = getattr(os, "fork", None)
+
+
+def start_reports(app: Sphinx, builder: Any) -> None:
+    """``write-started``, once the checks are done (:func:`.project.analyse`): the
+    reports depend on nothing the pages add, so a forked process writes them (into
+    files of its own) while this one writes the pages; :func:`write_reports` keeps
+    them when the build succeeds. Where a process cannot be forked, they are written
+    at the end."""
+    config = get_config(app)
+    if not config.reports or not _can_fork() or _fork is None:
+        return
+    state = get_state(app)
+    outdir = Path(app.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = {name: outdir / f".{name}.{os.getpid()}.part" for name in REPORTS}
+    try:
+        pid = _fork()
+    except OSError:  # no memory or process left: at the end, in this process
+        return
+    if pid == 0:  # the child: write, and leave at once (no exit handlers)
+        code = 1
+        try:
+            _write_files(state, config, paths)
+            code = 0
+        finally:
+            os._exit(code)
+    app._sm_reports = (pid, paths)  # type: ignore[attr-defined]
+
+
 def write_reports(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write both reports."""
+    """``build-finished``: keep the reports the forked process wrote (see
+    :func:`start_reports`), or write them now; none when the build failed."""
+    started = getattr(app, "_sm_reports", None)
+    app._sm_reports = None  # type: ignore[attr-defined]
+    outdir = Path(app.outdir)
+    if started is not None:
+        pid, paths = started
+        _, status = os.waitpid(pid, 0)
+        written = os.waitstatus_to_exitcode(status) == 0
+        for name, path in paths.items():
+            if written and exception is None:
+                path.replace(outdir / name)
+            else:
+                path.unlink(missing_ok=True)
+        if written or exception is not None:
+            return
+        # the forked process failed: write them here, where an error is reported
     if exception is not None:
         return
     config = get_config(app)
     if not config.reports:
         return
-    state = get_state(app)
-    outdir = Path(app.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    # as report_data, checked once on the text written
-    text = report_json(_report_data(state, config))
-    if not _clean_json(text):
-        text = report_json(report_data(state, config))
-    (outdir / REPORT_JSON).write_text(text + "\n", encoding="utf-8")
-    (outdir / REPORT_JUNIT).write_bytes(junit_xml(state))
+    _write_files(get_state(app), config, {name: outdir / name for name in REPORTS})
+
+
+#: the report files, by name
+REPORTS = (REPORT_JSON, REPORT_JUNIT)
 
 
 def setup_reports(app: Sphinx) -> None:
+    # after the checks (project.on_write_started, priority 600)
+    app.connect("write-started", start_reports, priority=900)
     app.connect("build-finished", write_reports)
