@@ -252,7 +252,7 @@ def findings_by_rule(
     rows: list[list[Cell]] = []
     cell_classes = []
     for (severity, rule, status), found in groups.items():
-        shown, classes = status_cell(status)
+        classes = status_cell(status)[1]
         found_items = list(dict.fromkeys(finding.item for finding in found))
         count = len(found_items)
         for first in range(0, count, ITEMS_PER_ROW):
@@ -284,7 +284,7 @@ def findings_by_rule(
                     severity,
                     titles.get(rule, ""),
                     items,
-                    [node.deepcopy() for node in shown],
+                    status_cell(status)[0],  # nodes of its own for each row
                 ]
             )
             cell_classes.append([[], [], [], [], classes])
