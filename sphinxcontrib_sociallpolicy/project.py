@@ -83,7 +83,8 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
     items: list[Item] = []
     others: set[str] = set()
     needs = SphinxNeedsData(env).get_needs_mutable() if as_read else get_needs_view(app)
-    every_tool: list[str] | None = None
+    every_tool: list[str] | None = None  # in sphinx-needs' order
+    sources: dict[str, str] = {}  # each page's file
     for need in needs.values():
         item_type = BY_DIRECTIVE.get(need["type"])
         if item_type is None or need["is_external"] or need.get(PACK_FIELD):
@@ -101,9 +102,10 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
                         # (needs.expand_all_links), in sphinx-needs' order
                         if spec.field in (need.get(ALL_FIELD) or ()):
                             if every_tool is None:
-                                every_tool = tool_ids(needs)
-                            found = every_tool
-                        found = sorted_links(found)
+                                every_tool = sorted_links(tool_ids(needs))
+                            found = list(every_tool)
+                        else:
+                            found = sorted_links(found)
                     links[spec.name] = found
                 except KeyError:
                     continue
@@ -116,7 +118,9 @@ def collect(app: Sphinx, *, as_read: bool = False) -> Policy:
         if need.get(ALL_FIELD):
             fields["all"] = [name.replace("_", "-") for name in need[ALL_FIELD]]
         docname = need["docname"] or ""
-        source = str(env.doc2path(docname, False)) if docname else ""
+        source = sources.get(docname, "")
+        if docname and not source:
+            source = sources[docname] = str(env.doc2path(docname, False))
         chapter = need.get(BASE_FIELD) or ""
         origin = ""
         if chapter and folder is not None:

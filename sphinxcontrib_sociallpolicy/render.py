@@ -664,6 +664,7 @@ def setup_render(app: Sphinx) -> None:
     app.add_transform(SafeOutput)
     # last: after the tables (400), item links (500) and the LaTeX changes (900)
     app.connect("doctree-resolved", safe_output_written, priority=990)
-    app.connect("doctree-resolved", resolve_refs)
+    # before the tables (400), which make their own links: not walked for none
+    app.connect("doctree-resolved", resolve_refs, priority=380)
     app.connect("env-updated", forget_need_pages)
     app.connect("doctree-resolved", latex_item_breaks, priority=600)

@@ -130,5 +130,5 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup_status(app: Sphinx) -> None:
     app.add_node(sm_status)
     app.add_node(sm_platform)
-    # after the tables (400), before the item links are resolved (500)
-    app.connect("doctree-resolved", resolve_status, priority=450)
+    # before the tables (400), which hold no status mark or platform: not walked
+    app.connect("doctree-resolved", resolve_status, priority=390)

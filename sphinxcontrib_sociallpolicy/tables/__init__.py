@@ -80,14 +80,14 @@ def status_cell(status: str | None, extra: str = "") -> tuple[list[nodes.Node], 
 CELL_LABELS = "sm_cell_labels"
 
 
-def label_cells(tree: nodes.Element) -> None:
-    """Have each body cell of the tables in ``tree`` start with its column's header,
+def label_cells(tables: list[nodes.table]) -> None:
+    """Have each body cell of ``tables`` start with its column's header,
     as a hidden label: on a narrow screen the stylesheet shows a table row as a
     card, and the labels say what each value is (hidden otherwise). The headers are
     kept on the table (``sm_cell_labels``); the HTML writer puts each label at the
     start of its cell's paragraph (:func:`..html.visit_paragraph`), so the tree
     holds no extra node per cell."""
-    for table in tree.findall(nodes.table):
+    for table in tables:
         group = _child(table, nodes.tgroup)
         head = _child(group, nodes.thead) if group is not None else None
         body = _child(group, nodes.tbody) if group is not None else None
@@ -99,6 +99,18 @@ def label_cells(tree: nodes.Element) -> None:
 def _child(node: nodes.Element, kind: type[nodes.Element]) -> Any:
     """The first child of ``node`` of the class ``kind`` (None if none)."""
     return next((child for child in node.children if isinstance(child, kind)), None)
+
+
+def _tables_in(new: list[nodes.Node]) -> list[nodes.table]:
+    """The tables among ``new`` (a builder's nodes), in order, without a walk
+    through each table's thousands of cells (no table of ours holds another)."""
+    found: list[nodes.table] = []
+    for node in new:
+        if isinstance(node, nodes.table):
+            found.append(node)
+        elif isinstance(node, nodes.Element):
+            found.extend(node.findall(nodes.table))
+    return found
 
 
 def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -119,7 +131,8 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             )
             container += nodes.paragraph(said, said, classes=["sm-filter-error"])
         container.extend(new)
-        for number, table in enumerate(container.findall(nodes.table), 1):
+        tables = _tables_in(new)
+        for number, table in enumerate(tables, 1):
             if not table["ids"]:  # captioned tables need an anchor of their own
                 base = f"sm-{node['kind']}-{number}"
                 table_id, suffix = base, 1
@@ -129,7 +142,7 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 table["ids"].append(table_id)
                 doctree.ids[table_id] = table
         if app.builder.format == "html":
-            label_cells(container)
+            label_cells(tables)
         if app.builder.format == "latex":
             # smaller type, and break points in long words, so tables fit the page
             allow_latex_breaks(container)
@@ -151,7 +164,8 @@ def setup_tables(app: Sphinx) -> None:
         inputs = getattr(module, "inputs", None)
         if inputs is not None:
             TABLE_INPUTS[directive.cls.kind] = inputs
-    # before render.resolve_refs (priority 500), which links what the page itself holds
+    # after the links (render.resolve_refs, 380) and status marks (status, 390) the
+    # page itself holds, which the tables hold none of: neither walks them
     app.connect("doctree-resolved", replace_tables, priority=400)
 
 

@@ -29,14 +29,12 @@ DIRECTIVE = Registration("sm-register", RegisterDirective)
 def _lines(*pairs: tuple[str, object]) -> list[nodes.Node]:
     """``Label value; Label value`` for the values that are given."""
     out: list[nodes.Node] = []
-    for label, value in pairs:
-        if value in (None, "", []):
-            continue
+    given = [(label, value) for label, value in pairs if value not in (None, "", [])]
+    for index, (label, value) in enumerate(given):
         text = ", ".join(value) if isinstance(value, list) else str(value)
-        if out:
-            out.append(nodes.Text("; "))
         out.append(nodes.strong(label, label))
-        out.append(nodes.Text(f" {text}"))
+        # the separator in the same text as the value (one node fewer a value)
+        out.append(nodes.Text(f" {text}; " if index < len(given) - 1 else f" {text}"))
     return out or [nodes.emphasis("not recorded", "not recorded")]
 
 
