@@ -359,11 +359,16 @@ def report_findings(app: Sphinx, state: ProjectState) -> None:
 
     evaluation = state.evaluation
     suppressed = app.config.suppress_warnings
+    paths: dict[str, str] = {}  # each page's file, as Sphinx shows a (page, line)
     for finding in sorted(state.findings, key=finding_order):
         if finding.status != "open":
             continue
         # a policy-level finding with no sm-policy: at the root document's first line
-        location: Any = (finding.docname or app.config.root_doc, finding.line or 1)
+        docname = finding.docname or app.config.root_doc
+        path = paths.get(docname)
+        if path is None:
+            path = paths[docname] = str(app.env.doc2path(docname))
+        location = f"{path}:{finding.line or 1}"
         if finding.origin:  # an item of a trust base's chapter: at its line there
             location = f"{finding.origin}:{finding.line}"
         subtype = finding_subtype(finding.rule)

@@ -79,7 +79,16 @@ def resolve_platforms(app: Sphinx, doctree: nodes.document) -> None:
 
 def mark_of(state: Any, item_id: str) -> tuple[str, str, bool, str]:
     """(words, CSS state, linked, anchor) of the status mark of ``item_id`` (``""``:
-    the policy's overall status), as this build's evaluation says."""
+    the policy's overall status), as this build's evaluation says; worked out once
+    per build (every page's marks are compared before writing, then written)."""
+    kept = state.extra.setdefault("marks", {}) if hasattr(state, "extra") else {}
+    mark = kept.get(item_id)
+    if mark is None:
+        mark = kept[item_id] = _mark_of(state, item_id)
+    return mark
+
+
+def _mark_of(state: Any, item_id: str) -> tuple[str, str, bool, str]:
     if not item_id:
         evaluation = state.evaluation
         return (

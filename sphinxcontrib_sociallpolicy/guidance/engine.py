@@ -827,15 +827,17 @@ def evaluate(
             found = by_key[(requirement.id, item.id)]
             status = found.status
         results.append(
+            # rule, item, kind, status, severity, basis, evidence, finding (by
+            # position: tens of thousands at trust scale)
             Result(
-                rule=requirement.id,
-                item=item.id,
-                kind=item.kind,
-                status=status,
-                severity=requirement.severity,
-                basis=basis,
-                evidence=evidence,
-                finding=found,
+                requirement.id,
+                item.id,
+                item.kind,
+                status,
+                requirement.severity,
+                basis,
+                evidence,
+                found,
             )
         )
 
