@@ -40,7 +40,7 @@ def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
     base_platforms = list(base.platforms) if base is not None else []
     key = _guidance_key(app, [*base_packs, *config.guidance], base_platforms)
     app._sm_guidance_key = key  # type: ignore[attr-defined]
-    cached = _cached_guidance(app, key)
+    cached = _kept(app, GUIDANCE_CACHE, key)  # read by an earlier build
     if cached is not None:
         return cached
     packs = guidance.resolve_packs(
@@ -54,7 +54,7 @@ def load_guidance(app: Sphinx, base: Any = None) -> tuple[list[Any], Any]:
         errors.append(error)
         catalogue = guidance.load_catalogue([])
     if not errors:
-        _keep_guidance(app, key, (packs, catalogue))
+        _keep(app, GUIDANCE_CACHE, key, (packs, catalogue))
     for problem in errors:
         location, message = data_file_problem(app, problem)
         subtype = (
@@ -93,29 +93,31 @@ def _guidance_key(app: Sphinx, packs: list[Any], platforms: list[Any]) -> str:
     return digest.hexdigest()
 
 
-def _cached_guidance(app: Sphinx, key: str) -> tuple[list[Any], Any] | None:
-    """The packs and catalogue read by an earlier build from the same files."""
+def _kept(app: Sphinx, name: str, key: str) -> Any:
+    """What an earlier build kept beside the doctrees as ``name`` under ``key``
+    (:func:`_keep`); None when there is none, or it was kept under another key."""
     import pickle
 
     try:
-        with open(Path(app.doctreedir) / GUIDANCE_CACHE, "rb") as cache:
-            kept_key, value = pickle.load(cache)
-    except Exception:  # noqa: BLE001 - no cache, or one that cannot be used: read
+        with open(Path(app.doctreedir) / name, "rb") as kept:
+            kept_key, value = pickle.load(kept)
+    except Exception:  # noqa: BLE001 - nothing kept, or nothing that can be used
         return None
     return value if kept_key == key else None
 
 
-def _keep_guidance(app: Sphinx, key: str, value: tuple[list[Any], Any]) -> None:
-    """Keep the packs and catalogue read without problems, for the next build."""
+def _keep(app: Sphinx, name: str, key: str, value: Any) -> None:
+    """Keep ``value`` beside the doctrees as ``name``, under ``key``, for the next
+    build (written whole, then renamed; a read-only folder keeps nothing)."""
     import pickle
 
-    path = Path(app.doctreedir) / GUIDANCE_CACHE
+    path = Path(app.doctreedir) / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}")
         partial.write_bytes(pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL))
         partial.replace(path)
-    except (OSError, pickle.PicklingError):  # a read-only folder: read next time
+    except (OSError, pickle.PicklingError):
         pass
 
 
@@ -149,29 +151,9 @@ def _kept_memo(app: Sphinx, key: str) -> Any:
     """The memo of the last build's evaluation, when it can be used: not in a build
     with a fresh environment (``-E``, the first build, changed settings), which
     works everything out anew."""
-    import pickle
-
     if app.fresh_env_used is not False:
         return None
-    try:
-        with open(Path(app.doctreedir) / EVALUATION_MEMO, "rb") as kept:
-            kept_key, memo = pickle.load(kept)
-    except Exception:  # noqa: BLE001 - no memo, or one that cannot be used
-        return None
-    return memo if kept_key == key else None
-
-
-def _keep_memo(app: Sphinx, key: str, memo: Any) -> None:
-    import pickle
-
-    path = Path(app.doctreedir) / EVALUATION_MEMO
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}")
-        partial.write_bytes(pickle.dumps((key, memo), pickle.HIGHEST_PROTOCOL))
-        partial.replace(path)
-    except (OSError, pickle.PicklingError):  # a read-only folder: work it out again
-        pass
+    return _kept(app, EVALUATION_MEMO, key)
 
 
 def data_file_problem(app: Sphinx, problem: Any) -> tuple[Any, str]:
@@ -280,7 +262,7 @@ def evaluate_guidance(app: Sphinx, state: ProjectState) -> None:
         replaced=trust.replaced if trust is not None else None,
         memo=_kept_memo(app, memo_key),
     )
-    _keep_memo(app, memo_key, state.evaluation.memo)
+    _keep(app, EVALUATION_MEMO, memo_key, state.evaluation.memo)
     for rule_id in sorted(config.disable & set(guidance.engine.ITEM_RULES)):
         warn(
             SmWarning.CONFIG,
