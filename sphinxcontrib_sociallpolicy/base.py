@@ -37,7 +37,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from .config import setting_location
-from .model import Item
+from .model import Item, source_order
 from .trustbase import Base, BaseError, load_base, relative_chapter
 from .warnings import SmWarning, warn
 
@@ -316,7 +316,7 @@ def prepare_base(app: Sphinx, state: Any) -> None:
             (docname, _chapters(app.env)[docname][chapter]),
         )
     found.rules = {i.id for i in items.values() if i.kind == "requirement" and i.base}
-    for item in sorted(state.policy, key=lambda i: (i.docname, i.line, i.id)):
+    for item in sorted(state.policy, key=source_order):
         target_id = item.fields.get("replaces")
         if not target_id:
             continue

@@ -582,12 +582,13 @@ def check_item_characters(app: Sphinx, builder: Any) -> None:
     app._sm_pdf_characters = charset  # type: ignore[attr-defined]
     if charset.all:
         return
+    from .model import source_order
     from .project import get_state, location
     from .schema import BY_KIND
     from .warnings import SmWarning, warn
 
     state = get_state(app)
-    for item in sorted(state.policy, key=lambda i: (i.docname, i.line, i.id)):
+    for item in sorted(state.policy, key=source_order):
         label = f"{BY_KIND[item.kind].directive} {item.id}"
         values: list[tuple[str, object]] = [("the title", item.title)]
         values += [(f":{name}:", value) for name, value in item.fields.items()]

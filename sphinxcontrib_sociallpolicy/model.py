@@ -65,6 +65,12 @@ class Item:
         return default
 
 
+def source_order(item: Item) -> tuple[str, int, str]:
+    """The sort key of items in source order: page, line, ID (the same whatever
+    order the pages were read in)."""
+    return (item.docname, item.line, item.id)
+
+
 @dataclass
 class Policy:
     """Every item of a project, indexed once.
@@ -89,9 +95,9 @@ class Policy:
 
     def index(self) -> None:
         self.backlinks = {}
-        # in source order, as of_kind: the same whatever order the pages were read in
-        # (an incremental build reads the changed pages last)
-        for item in sorted(self.items.values(), key=lambda i: (i.docname, i.line, i.id)):
+        # in source order, as of_kind (an incremental build reads the changed pages
+        # last)
+        for item in sorted(self.items.values(), key=source_order):
             for name, targets in item.links.items():
                 for target in targets:
                     self.backlinks.setdefault((target, name), []).append(item.id)
@@ -100,7 +106,7 @@ class Policy:
         """Items of one kind, in source order (docname, line, id)."""
         return sorted(
             (i for i in self.items.values() if i.kind == kind),
-            key=lambda i: (i.docname, i.line, i.id),
+            key=source_order,
         )
 
     @property

@@ -23,7 +23,7 @@ from sphinx.util.logging import NAMESPACE, suppress_logging
 from sphinx_needs.api import get_needs_view
 
 from .config import get_config
-from .model import Finding, Item, Policy, RequirementInfo, Result
+from .model import Finding, Item, Policy, RequirementInfo, Result, source_order
 from .needs import ALL_FIELD, BASE_FIELD, PACK_FIELD, tool_ids
 from .options import split_list
 from .schema import BY_DIRECTIVE, BY_KIND
@@ -174,7 +174,7 @@ def location(item: Item) -> Any:
 def check_items(policy: Policy, known_ids: set[str], root_doc: str = "index") -> None:
     """``sm.link`` for links to missing items or items of the wrong kind;
     ``sm.duplicate`` for a second ``sm-policy``."""
-    for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
+    for item in sorted(policy, key=source_order):
         item_type = BY_KIND[item.kind]
         for spec in item_type.options:
             if not spec.is_link:

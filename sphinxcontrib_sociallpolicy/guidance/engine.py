@@ -63,6 +63,7 @@ from ..model import (
     RequirementInfo,
     Result,
     ResultStatus,
+    source_order,
     worst,
 )
 from ..schema import SEVERITIES
@@ -731,7 +732,7 @@ def evaluate(
                 new_memo.queries[key] = ids if ids is not None else memo.queries[key]  # type: ignore[union-attr]
 
     # the engine's own findings on items: drafts, and what lacks substance
-    for item in sorted(policy, key=lambda i: (i.docname, i.line, i.id)):
+    for item in sorted(policy, key=source_order):
         if item.id in replaced:
             continue  # replaced: it counts for nothing, as the school decided
         if item.draft:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Item, Policy
+from ..model import Item, Policy, source_order
 from ..options import AGE_RANGE_RE, email_domain
 from ..schema import BY_KIND, OptionSpec
 from .checks import Where, hint, type_word
@@ -422,7 +422,7 @@ class Context:
         by_kind: dict[str, list[Item]] = {}
         self._all: dict[tuple[str, str], list[Item]] = {}
         # in source order: the same whatever order the pages were read in
-        for item in sorted(policy.items.values(), key=lambda i: (i.docname, i.line, i.id)):
+        for item in sorted(policy.items.values(), key=source_order):
             by_kind.setdefault(item.kind, []).append(item)
             for link in item.fields.get("all") or ():
                 self._all.setdefault((item.kind, link), []).append(item)
