@@ -313,12 +313,24 @@ def note_doc(env: BuildEnvironment, what: str) -> None:
     _doc_sets(env)[what].add(env.docname)
 
 
+#: what the environment keeps of each page (``{docname: ...}``), forgotten when the
+#: page is read again and merged from parallel readers: the section each item is
+#: written in (``sm_sections``), the status marks (``sm_marks``) and whole-project
+#: tables (``sm_tables``) it shows
+PER_PAGE = ("sm_sections", "sm_marks", "sm_tables")
+
+
+def _per_page(env: BuildEnvironment, name: str) -> dict[str, Any]:
+    """The environment's ``{docname: ...}`` store ``name`` (see :data:`PER_PAGE`)."""
+    if not hasattr(env, name):
+        setattr(env, name, {})
+    return getattr(env, name)  # type: ignore[no-any-return]
+
+
 def _marks(env: BuildEnvironment) -> dict[str, list[str]]:
     """``{docname: [item ID, ...]}``: the status marks each page shows, in order
     (``""``: the policy's overall status)."""
-    if not hasattr(env, "sm_marks"):
-        env.sm_marks = {}  # type: ignore[attr-defined]
-    return env.sm_marks  # type: ignore[attr-defined]
+    return _per_page(env, "sm_marks")
 
 
 def note_mark(env: BuildEnvironment, item_id: str) -> None:
@@ -336,9 +348,7 @@ def marks_of(env: BuildEnvironment, docname: str) -> list[str]:
 def _tables(env: BuildEnvironment) -> dict[str, list[tuple[str, tuple[Any, ...]]]]:
     """``{docname: [(kind, options), ...]}``: the whole-project tables each page
     shows, in order."""
-    if not hasattr(env, "sm_tables"):
-        env.sm_tables = {}  # type: ignore[attr-defined]
-    return env.sm_tables  # type: ignore[attr-defined]
+    return _per_page(env, "sm_tables")
 
 
 def note_table(env: BuildEnvironment, kind: str, options: dict[str, Any]) -> None:
@@ -391,9 +401,7 @@ def note_shown(app: Sphinx, state: ProjectState, docname: str) -> None:
 def _sections(env: BuildEnvironment) -> dict[str, dict[str, tuple[str, str]]]:
     """``{docname: {item ID: (section title, section ID)}}``: the section each
     item is written in, for the "Where" of a finding."""
-    if not hasattr(env, "sm_sections"):
-        env.sm_sections = {}  # type: ignore[attr-defined]
-    return env.sm_sections  # type: ignore[attr-defined]
+    return _per_page(env, "sm_sections")
 
 
 def section_of(env: BuildEnvironment, docname: str, item_id: str) -> tuple[str, str] | None:
@@ -410,9 +418,8 @@ def compliance_doc(env: BuildEnvironment) -> str | None:
 def on_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     for docs in _doc_sets(env).values():
         docs.discard(docname)
-    _sections(env).pop(docname, None)
-    _marks(env).pop(docname, None)
-    _tables(env).pop(docname, None)
+    for name in PER_PAGE:
+        _per_page(env, name).pop(docname, None)
 
 
 def on_merge_info(
@@ -421,18 +428,11 @@ def on_merge_info(
     mine = _doc_sets(env)
     for what, docs in _doc_sets(other).items():
         mine.setdefault(what, set()).update(docs & set(docnames))
-    sections = _sections(env)
-    for docname, places in _sections(other).items():
-        if docname in docnames:
-            sections[docname] = places
-    marks = _marks(env)
-    for docname, shown in _marks(other).items():
-        if docname in docnames:
-            marks[docname] = shown
-    tables = _tables(env)
-    for docname, found in _tables(other).items():
-        if docname in docnames:
-            tables[docname] = found
+    for name in PER_PAGE:
+        kept = _per_page(env, name)
+        for docname, value in _per_page(other, name).items():
+            if docname in docnames:
+                kept[docname] = value
 
 
 def on_doctree_read(app: Sphinx, doctree: Any) -> None:
