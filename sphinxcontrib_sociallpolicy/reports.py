@@ -27,6 +27,8 @@ from .schema import SEVERITIES
 
 REPORT_JSON = "sm-report.json"
 REPORT_JUNIT = "sm-junit.xml"
+#: the report files, by name
+REPORTS = (REPORT_JSON, REPORT_JUNIT)
 FORMAT_VERSION = 2
 
 
@@ -290,7 +292,7 @@ def _can_fork() -> bool:
     import sys
     import threading
 
-    return sys.platform == "linux" and _fork is not None and threading.active_count() == 1
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 #: how a process is forked (one place, for the tests to count)
@@ -349,10 +351,6 @@ def write_reports(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir.mkdir(parents=True, exist_ok=True)
     _write_files(get_state(app), config, {name: outdir / name for name in REPORTS})
-
-
-#: the report files, by name
-REPORTS = (REPORT_JSON, REPORT_JUNIT)
 
 
 def setup_reports(app: Sphinx) -> None:
