@@ -162,3 +162,18 @@ def front_matter(tex: str) -> str:
     ):
         before = re.sub(quiet, "", before)
     return before.strip()
+
+
+def record_calls(monkeypatch, owner, name: str) -> list:
+    """Have ``owner.name`` record what each call returns (for the test's length of
+    the list: the number of calls); the list."""
+    results: list = []
+    original = getattr(owner, name)
+
+    def recorded(*args, **kwargs):
+        result = original(*args, **kwargs)
+        results.append(result)
+        return result
+
+    monkeypatch.setattr(owner, name, recorded)
+    return results

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sm_testing import ROOTS, warnings_of
+from sm_testing import ROOTS, record_calls, warnings_of
 from sphinx.testing.util import SphinxTestApp
 from test_directives import DRAFT_WARNING
 
@@ -255,14 +255,8 @@ def test_the_verdicts_worked_out_early_are_reused_with_the_same_warnings(
     first = build(compliant, out, fresh=True)
     assert any("[sm.mod_premoderation]" in line for line in warnings_of(first))
     add_a_sentence(compliant)()
-    calls: list[int] = []
     evaluate = guidance.evaluate
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return evaluate(*args, **kwargs)
-
-    monkeypatch.setattr(guidance, "evaluate", counted)
+    calls = record_calls(monkeypatch, guidance, "evaluate")
     incremental = build(compliant, out)
     assert len(calls) == 1
     monkeypatch.setattr(guidance, "evaluate", evaluate)
@@ -306,31 +300,23 @@ def test_an_incremental_build_reuses_the_verdicts_of_what_did_not_change(
     everything."""
     from sphinxcontrib_sociallpolicy import guidance
 
-    memos: list[object] = []
-    evaluate = guidance.evaluate
-
-    def kept(*args, **kwargs):
-        evaluation = evaluate(*args, **kwargs)
-        memos.append(evaluation.memo)
-        return evaluation
-
-    monkeypatch.setattr(guidance, "evaluate", kept)
+    evaluations = record_calls(monkeypatch, guidance, "evaluate")
     out = tmp_path / "out"
     build(compliant, out, parallel=parallel, fresh=True)
-    first = memos[-1]
+    first = evaluations[-1].memo
     assert first.reused == 0 and first.worked_out >= 10
     replace_in(compliant / "tools.rst", ":comments: premoderated", ":comments: open")
     incremental = build(compliant, out, parallel=parallel)
-    again = memos[-1]
+    again = evaluations[-1].memo
     # the tool and the policy (which reads every tool)
     assert again.worked_out == 2 and again.reused == first.worked_out - 2
     assert any("[sm.mod_premoderation]" in line for line in warnings_of(incremental))
     clean = build(compliant, tmp_path / "clean", parallel=parallel, fresh=True)
-    assert memos[-1].reused == 0
+    assert evaluations[-1].memo.reused == 0
     assert warnings_of(incremental) == warnings_of(clean)
     assert snapshot(incremental) == snapshot(clean)
     build(compliant, out, parallel=parallel, fresh=True)  # -E
-    assert memos[-1].reused == 0
+    assert evaluations[-1].memo.reused == 0
 
 
 @pytest.fixture

@@ -13,21 +13,13 @@ import pytest
 from sm_testing import ROOTS
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
+from test_parallel_incremental import build
 
 from sphinxcontrib_sociallpolicy import reports
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forks on Linux only")
 
 NAMES = (reports.REPORT_JSON, reports.REPORT_JUNIT)
-
-
-def build(src: Path, out: Path, **kwargs) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, builddir=out, freshenv=True, **kwargs)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def files(app: SphinxTestApp) -> dict[str, bytes]:
@@ -65,10 +57,10 @@ def test_the_forked_reports_are_those_written_at_the_end(
         return pid
 
     monkeypatch.setattr(reports, "_fork", counted)
-    forked = build(project, tmp_path / "forked", parallel=parallel)
+    forked = build(project, tmp_path / "forked", parallel=parallel, fresh=True)
     assert len(forks) == 1
     monkeypatch.setattr(reports, "_can_fork", lambda: False)
-    at_the_end = build(project, tmp_path / "end", parallel=parallel)
+    at_the_end = build(project, tmp_path / "end", parallel=parallel, fresh=True)
     assert len(forks) == 1
     assert files(forked) == files(at_the_end)
 
@@ -85,10 +77,10 @@ def test_when_the_forked_process_fails_they_are_written_at_the_end(
         write(*args)
 
     monkeypatch.setattr(reports, "_write_files", fails_in_the_child)
-    app = build(project, tmp_path / "out")
+    app = build(project, tmp_path / "out", fresh=True)
     monkeypatch.setattr(reports, "_write_files", write)
     monkeypatch.setattr(reports, "_can_fork", lambda: False)
-    assert files(app) == files(build(project, tmp_path / "end"))
+    assert files(app) == files(build(project, tmp_path / "end", fresh=True))
 
 
 def test_a_failed_build_keeps_no_report(project: Path, tmp_path: Path):

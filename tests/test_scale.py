@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sm_testing import build_with_page, warnings_of
+from sm_testing import build_with_page, record_calls, warnings_of
 
 from sphinxcontrib_sociallpolicy.reports import _clean, _is_clean, report_json
 
@@ -204,18 +204,10 @@ def test_the_report_has_each_finding_on_a_line_of_its_own(tmp_path: Path):
 # --- the packs and catalogue are read once, and again when a file changes ----------
 
 
-def _count_pack_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def _count_pack_reads(monkeypatch: pytest.MonkeyPatch) -> list:
     from sphinxcontrib_sociallpolicy import guidance
 
-    reads: list[int] = []
-    resolve = guidance.resolve_packs
-
-    def counted(*args, **kwargs):
-        reads.append(1)
-        return resolve(*args, **kwargs)
-
-    monkeypatch.setattr(guidance, "resolve_packs", counted)
-    return reads
+    return record_calls(monkeypatch, guidance, "resolve_packs")
 
 
 def test_the_packs_read_by_one_build_are_kept_for_the_next(
