@@ -389,13 +389,17 @@ def page_shows(app: Sphinx, state: ProjectState, docname: str) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "replace")).hexdigest()
 
 
-def note_shown(app: Sphinx, state: ProjectState, docname: str) -> None:
-    """What the page being written shows (:func:`page_shows`), kept for the next
-    incremental build (see :func:`save_marks`)."""
+def note_shown(app: Sphinx, doctree: Any, docname: str) -> None:
+    """``doctree-resolved``, once its marks and tables are in: what a page with
+    marks or tables shows (:func:`page_shows`), kept for the next incremental build
+    (see :func:`save_marks`)."""
+    docs = _doc_sets(app.env)
+    if docname not in docs["marks"] and docname not in docs["tables"]:
+        return
     shown = getattr(app, "_sm_marks_shown", None)
     if shown is None:
         shown = app._sm_marks_shown = {}  # type: ignore[attr-defined]
-    shown[docname] = page_shows(app, state, docname)
+    shown[docname] = page_shows(app, get_state(app), docname)
 
 
 def _sections(env: BuildEnvironment) -> dict[str, dict[str, tuple[str, str]]]:
@@ -661,3 +665,5 @@ def setup_project(app: Sphinx) -> None:
     app.connect("write-started", on_write_started, priority=600)
     app.connect("builder-inited", add_static)
     app.connect("build-finished", save_marks)
+    # after the status marks (390) and tables (400)
+    app.connect("doctree-resolved", note_shown, priority=410)

@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util.nodes import make_refnode
 
 from .base import base_state
-from .project import compliance_doc, get_state, marks_of, note_shown
+from .project import compliance_doc, get_state, marks_of
 from .render import sm_platform, sm_status
 
 #: the anchor of the compliance summary's overall status
@@ -132,8 +132,6 @@ def resolve_status(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             except Exception:  # noqa: BLE001 - a builder that cannot link: the words
                 replacement = mark
         node.replace_self(replacement)
-    # what this page now shows, for the next incremental build (project.save_marks)
-    note_shown(app, state, docname)
 
 
 def setup_status(app: Sphinx) -> None:

@@ -21,7 +21,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..project import TABLE_INPUTS, ProjectState, get_state, note_shown, note_table
+from ..project import TABLE_INPUTS, ProjectState, get_state, note_table
 from ..render import allow_latex_breaks, linking
 from ..warnings import SmWarning, warn
 from .filters import FILTER_KINDS, FilterError, compile_filter
@@ -149,8 +149,6 @@ def replace_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             container.insert(0, nodes.raw("", r"\begingroup\footnotesize", format="latex"))
             container.append(nodes.raw("", r"\endgroup", format="latex"))
         node.replace_self(container)
-    # what this page now shows, for the next incremental build (project.save_marks)
-    note_shown(app, state, docname)
 
 
 def setup_tables(app: Sphinx) -> None:
